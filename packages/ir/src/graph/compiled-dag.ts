@@ -41,42 +41,54 @@ export function compileDag(nodeIds: readonly string[], edges: Iterable<EdgeRef>)
     indexOf.set(id, i)
   }
 
-  // Collect unique (u, v) pairs; a numeric key keeps the dedupe set cheap for 100k-node graphs.
-  const seen = new Set<number>()
-  const from: number[] = []
-  const to: number[] = []
+  // Resolve ids once into growable typed arrays; the loops below see only integers.
+  let from = new Uint32Array(1024)
+  let to = new Uint32Array(1024)
+  let m = 0
   for (const e of edges) {
     const u = indexOf.get(e.from)
     const v = indexOf.get(e.to)
     if (u === undefined) throw new DanglingEdgeError({ from: e.from, to: e.to, missingNodeId: e.from })
     if (v === undefined) throw new DanglingEdgeError({ from: e.from, to: e.to, missingNodeId: e.to })
     if (u === v) throw new GraphCycleError({ nodeId: e.from, cycle: [e.from, e.from] })
-    const key = u * n + v
-    if (seen.has(key)) continue
-    seen.add(key)
-    from.push(u)
-    to.push(v)
+    if (m === from.length) {
+      from = grow(from)
+      to = grow(to)
+    }
+    from[m] = u
+    to[m] = v
+    m++
   }
 
+  // Successor rows with parallel edges, then drop repeats row by row with a stamp array (O(E), no hashing).
+  const rawStart = new Uint32Array(n + 1)
+  for (let e = 0; e < m; e++) rawStart[from[e]! + 1]!++
+  for (let i = 0; i < n; i++) rawStart[i + 1]! += rawStart[i]!
+  const raw = new Uint32Array(m)
+  const fill = rawStart.slice(0, n)
+  for (let e = 0; e < m; e++) raw[fill[from[e]!]!++] = to[e]!
+  const stamp = new Int32Array(n).fill(-1)
   const succStart = new Uint32Array(n + 1)
+  let kept = 0
+  for (let u = 0; u < n; u++) {
+    succStart[u] = kept
+    for (let e = rawStart[u]!; e < rawStart[u + 1]!; e++) {
+      const v = raw[e]!
+      if (stamp[v] === u) continue
+      stamp[v] = u
+      raw[kept++] = v // compacting in place is safe: kept never passes e
+    }
+  }
+  succStart[n] = kept
+  const succ = raw.slice(0, kept)
+
   const predStart = new Uint32Array(n + 1)
-  for (let e = 0; e < from.length; e++) {
-    succStart[from[e]! + 1]!++
-    predStart[to[e]! + 1]!++
-  }
-  for (let i = 0; i < n; i++) {
-    succStart[i + 1]! += succStart[i]!
-    predStart[i + 1]! += predStart[i]!
-  }
-  const succ = new Uint32Array(from.length)
-  const pred = new Uint32Array(from.length)
-  const succFill = succStart.slice(0, n)
+  for (let e = 0; e < kept; e++) predStart[succ[e]! + 1]!++
+  for (let i = 0; i < n; i++) predStart[i + 1]! += predStart[i]!
+  const pred = new Uint32Array(kept)
   const predFill = predStart.slice(0, n)
-  for (let e = 0; e < from.length; e++) {
-    const u = from[e]!
-    const v = to[e]!
-    succ[succFill[u]!++] = v
-    pred[predFill[v]!++] = u
+  for (let u = 0; u < n; u++) {
+    for (let e = succStart[u]!; e < succStart[u + 1]!; e++) pred[predFill[succ[e]!]!++] = u
   }
 
   const inDegree = new Uint32Array(n)
@@ -124,6 +136,12 @@ function findCycle(n: number, inDegree: Uint32Array, predStart: Uint32Array, pre
   const loop = path.slice(visitedAt.get(u)!).reverse()
   loop.push(loop[0]!)
   return loop
+}
+
+function grow(a: Uint32Array): Uint32Array {
+  const b = new Uint32Array(a.length * 2)
+  b.set(a)
+  return b
 }
 
 /** Node ids in a topological order. @throws GraphCycleError (`GRAPH_CYCLE`). */

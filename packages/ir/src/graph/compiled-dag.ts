@@ -42,8 +42,8 @@ export function compileDag(nodeIds: readonly string[], edges: Iterable<EdgeRef>)
   }
 
   // Resolve ids once into growable typed arrays; the loops below see only integers.
-  let from = new Uint32Array(1024)
-  let to = new Uint32Array(1024)
+  let from: Uint32Array = new Uint32Array(1024)
+  let to: Uint32Array = new Uint32Array(1024)
   let m = 0
   for (const e of edges) {
     const u = indexOf.get(e.from)

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander'
+import { registerCost } from './commands/cost.js'
 import { registerDemo } from './commands/demo.js'
 import { registerGraph } from './commands/graph.js'
+import { registerHardware } from './commands/hardware.js'
 import { registerModels } from './commands/models.js'
 import type { CliIo } from './io.js'
 import { EXIT_OK, EXIT_USAGE, reportError } from './io.js'
@@ -20,6 +22,8 @@ export function createProgram(io: CliIo): Command {
   registerDemo(program, io)
   registerModels(program, io)
   registerGraph(program, io)
+  registerHardware(program, io)
+  registerCost(program, io)
   for (const cmd of program.commands) {
     cmd.exitOverride()
     for (const sub of cmd.commands) sub.exitOverride()

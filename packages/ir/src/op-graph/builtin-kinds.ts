@@ -204,22 +204,33 @@ const transposeLast = (t: TensorSpec): TensorSpec => {
   return { shape: s, dtype: t.dtype }
 }
 
-/** Linear layer `y = x · W + b` with W of shape [in, out]. */
+/** Input and output features of a linear op: W is [in, out], or [out, in] with `transposeWeight`. */
+function linearDims(op: OpSignature | OpNode): { inFeatures: number; outFeatures: number } {
+  const w = param(op, 0)
+  const t = op.attrs.transposeWeight === true
+  return { inFeatures: (t ? w.shape[1] : w.shape[0]) ?? 0, outFeatures: (t ? w.shape[0] : w.shape[1]) ?? 0 }
+}
+
+/**
+ * Linear layer `y = x · W + b`. W has shape [in, out], or [out, in] with attribute `transposeWeight: true`
+ * (PyTorch's layout, and how a tied output layer reads the [vocab, d] embedding table).
+ */
 const linear: OpKindDef = {
   kind: 'linear',
   engine: 'matrix',
-  description: 'fully connected layer y = x·W (+ b); W has shape [in, out]',
+  description: 'fully connected layer y = x·W (+ b); W is [in, out], or [out, in] with attr transposeWeight',
   inferOutputs: (op) => {
     const x = input(op, 0)
     const w = param(op, 0)
     if (w.shape.length !== 2) mismatch(op, `weight ${w.name} must be 2-D, got [${w.shape.join(', ')}]`)
-    if (last(x.shape) !== w.shape[0]) {
+    const { inFeatures, outFeatures } = linearDims(op)
+    if (last(x.shape) !== inFeatures) {
       mismatch(op, `input ${formatTensorSpec(x)} does not match weight [${w.shape.join(', ')}]`)
     }
     const b = op.params[1]
-    if (b !== undefined && elems(b) !== w.shape[1])
-      mismatch(op, `bias ${b.name} must have ${w.shape[1]} elements`)
-    return [{ shape: [...x.shape.slice(0, -1), w.shape[1]!], dtype: x.dtype }]
+    if (b !== undefined && elems(b) !== outFeatures)
+      mismatch(op, `bias ${b.name} must have ${outFeatures} elements`)
+    return [{ shape: [...x.shape.slice(0, -1), outFeatures], dtype: x.dtype }]
   },
   flop: (op) => {
     const g = linear.gemm!(op)
@@ -227,36 +238,44 @@ const linear: OpKindDef = {
   },
   gemm: (op) => {
     const x = input(op, 0)
-    const w = param(op, 0)
-    return { m: elems(x) / last(x.shape), k: w.shape[0]!, n: w.shape[1]!, batch: 1 }
+    const { inFeatures, outFeatures } = linearDims(op)
+    return { m: elems(x) / last(x.shape), k: inFeatures, n: outFeatures, batch: 1 }
   },
   backward: (op, needs) => {
     const x = input(op, 0)
     const w = param(op, 0)
-    const dy = output(op)
+    const { inFeatures, outFeatures } = linearDims(op)
     const rows = elems(x) / last(x.shape)
     const dt = x.dtype
     const out: BackwardOpSpec[] = []
+    // dX = dY · Wᵀ: [rows, out] · [out, in]
     if (needs[0] === true) {
       out.push({
         kind: 'matmul',
         role: 'data',
         inputIndices: [0],
         inputs: [
-          { shape: [rows, w.shape[1]!], dtype: dt },
-          { shape: [w.shape[1]!, w.shape[0]!], dtype: dt },
+          { shape: [rows, outFeatures], dtype: dt },
+          { shape: [outFeatures, inFeatures], dtype: dt },
         ],
-        outputs: [{ shape: [rows, w.shape[0]!], dtype: dt }],
+        outputs: [{ shape: [rows, inFeatures], dtype: dt }],
       })
     }
+    // dW = Xᵀ · dY ([in, out]) or dYᵀ · X ([out, in]): the weight's stored layout
+    const t = op.attrs.transposeWeight === true
     out.push({
       kind: 'matmul',
       role: 'weight',
-      inputs: [
-        { shape: [w.shape[0]!, rows], dtype: dt },
-        { shape: [rows, last(dy.shape)], dtype: dt },
-      ],
-      outputs: [{ shape: [w.shape[0]!, w.shape[1]!], dtype: dt }],
+      inputs: t
+        ? [
+            { shape: [outFeatures, rows], dtype: dt },
+            { shape: [rows, inFeatures], dtype: dt },
+          ]
+        : [
+            { shape: [inFeatures, rows], dtype: dt },
+            { shape: [rows, outFeatures], dtype: dt },
+          ],
+      outputs: [{ shape: [...w.shape], dtype: dt }],
     })
     return out
   },
@@ -277,23 +296,46 @@ const matmul: OpKindDef = {
     const b = input(op, 1)
     const dc = output(op)
     const out: BackwardOpSpec[] = []
-    // dA = dC · Bᵀ and dB = Aᵀ · dC, each a GEMM of the forward's size
+    // dA = dC · Bᵀ and dB = Aᵀ · dC. An operand broadcast over batch dimensions gets the sum over them: the
+    // summed batches fold into the GEMM's inner dimension, so the op has the operand's shape and the FLOP
+    // of the forward product.
+    const batchOf = (t: TensorSpec) => prod(t.shape.slice(0, -2))
+    const outBatch = batchOf(dc)
+    const m = dc.shape[dc.shape.length - 2]!
+    const n = last(dc.shape)
+    const k = last(a.shape)
     if (needs[0] === true) {
+      const fold = outBatch / batchOf(a)
+      const lead = a.shape.slice(0, -2)
       out.push({
         kind: 'matmul',
         role: 'data',
         inputIndices: [0],
-        inputs: [dc, transposeLast(b)],
+        inputs:
+          fold === 1
+            ? [dc, transposeLast(b)]
+            : [
+                { shape: [...lead, m, fold * n], dtype: dc.dtype },
+                { shape: [...lead, fold * n, k], dtype: b.dtype },
+              ],
         outputs: [a],
         suffix: 'a',
       })
     }
     if (needs[1] === true) {
+      const fold = outBatch / batchOf(b)
+      const lead = b.shape.slice(0, -2)
       out.push({
         kind: 'matmul',
         role: 'data',
         inputIndices: [1],
-        inputs: [transposeLast(a), dc],
+        inputs:
+          fold === 1
+            ? [transposeLast(a), dc]
+            : [
+                { shape: [...lead, k, fold * m], dtype: a.dtype },
+                { shape: [...lead, fold * m, n], dtype: dc.dtype },
+              ],
         outputs: [b],
         suffix: 'b',
       })

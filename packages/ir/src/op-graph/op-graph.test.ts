@@ -149,4 +149,46 @@ describe('op graph', () => {
       expect.objectContaining({ code: 'UNKNOWN_OP_KIND' }),
     )
   })
+
+  it('differentiates a matmul whose right operand broadcasts over the batch, summing into its shape', () => {
+    const b = new GraphBuilder('broadcast')
+    const x = b.input('x', [4, 8, 16])
+    const h = b.op('linear', [x], { params: [b.param('w0', [16, 16])] })
+    const w = b.inLayer('proj', () =>
+      b.op('linear', [b.input('y', [16, 16])], { params: [b.param('w1', [16, 32])] }),
+    )
+    b.op('matmul', [h, w], { name: 'bmm' })
+    const t = deriveTrainingGraph(b.build())
+    const c = compileOpGraph(t) // validates every backward op's shapes
+    const byId = new Map(t.nodes.map((n, i) => [n.id, i]))
+    const fwd = c.flop[byId.get('bmm')!]!
+    expect(fwd).toBe(2 * 4 * 8 * 16 * 32)
+    expect(t.nodes[byId.get('bmm:dgrad.b')!]!.outputs[0]!.shape).toEqual([16, 32])
+    expect(c.flop[byId.get('bmm:dgrad.b')!]).toBe(fwd)
+    expect(c.flop[byId.get('bmm:dgrad.a')!]).toBe(fwd)
+  })
+
+  it('reads a transposed (tied) weight in linear, e.g. an output layer sharing the [vocab, d] embedding', () => {
+    const b = new GraphBuilder('tied')
+    const tokens = b.input('tokens', [2, 5], 'int64')
+    const table = b.param('wte', [100, 8])
+    const e = b.op('embedding', [tokens], { params: [table] })
+    const logits = b.op('linear', [e], { name: 'head', params: [table], attrs: { transposeWeight: true } })
+    expect(logits.shape).toEqual([2, 5, 100])
+    const g = b.build()
+    expect(summarizeModel(g).parameters).toBe(800)
+    const t = deriveTrainingGraph(g)
+    const wgrad = t.nodes.find((n) => n.id === 'head:wgrad')!
+    expect(wgrad.outputs[0]!.shape).toEqual([100, 8])
+    const c = compileOpGraph(t)
+    expect(c.flop[t.nodes.indexOf(wgrad)]).toBe(2 * 10 * 8 * 100)
+    // the tied table gets one update fed by both weight gradients
+    expect(t.nodes.filter((n) => n.phase === 'optimizer').map((n) => n.id)).toEqual(['opt:wte'])
+    expect(
+      t.controlEdges
+        .filter((e2) => e2.to === 'opt:wte')
+        .map((e2) => e2.from)
+        .sort(),
+    ).toEqual(['embedding:wgrad', 'head:wgrad'])
+  })
 })

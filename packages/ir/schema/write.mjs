@@ -2,4 +2,7 @@
 import { writeFileSync } from 'node:fs'
 import { opGraphJsonSchema } from '@dnnperf/ir'
 
-writeFileSync(new URL('./op-graph.schema.json', import.meta.url), `${JSON.stringify(opGraphJsonSchema, null, 2)}\n`)
+writeFileSync(
+  new URL('./op-graph.schema.json', import.meta.url),
+  `${JSON.stringify(opGraphJsonSchema, null, 2)}\n`,
+)

@@ -4,6 +4,7 @@ import { registerDemo } from './commands/demo.js'
 import { registerGraph } from './commands/graph.js'
 import { registerHardware } from './commands/hardware.js'
 import { registerModels } from './commands/models.js'
+import { registerPlan } from './commands/plan.js'
 import type { CliIo } from './io.js'
 import { EXIT_OK, EXIT_USAGE, reportError } from './io.js'
 
@@ -24,6 +25,7 @@ export function createProgram(io: CliIo): Command {
   registerGraph(program, io)
   registerHardware(program, io)
   registerCost(program, io)
+  registerPlan(program, io)
   for (const cmd of program.commands) {
     cmd.exitOverride()
     for (const sub of cmd.commands) sub.exitOverride()

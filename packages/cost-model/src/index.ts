@@ -16,7 +16,13 @@ export type {
   VectorUnitSpec,
 } from './hardware/types.js'
 export { validateAccelerator, validateCluster, validateCpu, validateHardware } from './hardware/validate.js'
-export { getAcceleratorPreset, getPreset, listPresets, presetSummaries } from './hardware/presets.js'
+export {
+  getAcceleratorPreset,
+  getPreset,
+  listPresets,
+  presetSummaries,
+  PRESET_ALIASES,
+} from './hardware/presets.js'
 export type { PresetSummary } from './hardware/presets.js'
 export { phazeAccelerator, phazeCoreSramBytes } from './hardware/phaze-design.js'
 export type { PhazeAcceleratorOptions, PhazeDesign } from './hardware/phaze-design.js'

@@ -126,3 +126,11 @@ describe('validation names the bad field', () => {
     expect(hw.onChip[0]!.capacityBytes).toBe(16 * 32 * 64)
   })
 })
+
+describe('preset aliases', () => {
+  it('resolve SKU-style names to the same description', async () => {
+    const { getPreset, PRESET_ALIASES } = await import('./presets.js')
+    expect(getPreset('a100-sxm-80gb')).toEqual(getPreset('a100-80gb'))
+    for (const [alias, name] of Object.entries(PRESET_ALIASES)) expect(getPreset(alias).name).toBe(name)
+  })
+})

@@ -257,17 +257,41 @@ export function presetSummaries(): PresetSummary[] {
 }
 
 /**
- * The built-in hardware description called `name` (see {@link listPresets}), as a fresh plain object.
+ * Other names users write for the presets (SKU-style names; the issue's cluster files use `a100-sxm-80gb`).
+ * Each maps to one preset name.
+ */
+export const PRESET_ALIASES: Readonly<Record<string, string>> = {
+  'a100-sxm-80gb': 'a100-80gb',
+  'a100-sxm4-80gb': 'a100-80gb',
+  'a100-sxm-40gb': 'a100-40gb',
+  'a100-sxm4-40gb': 'a100-40gb',
+  a100: 'a100-80gb',
+  'h100-sxm-80gb': 'h100-sxm',
+  'h100-sxm5-80gb': 'h100-sxm',
+  h100: 'h100-sxm',
+  'h200-sxm': 'h200',
+  'h200-sxm-141gb': 'h200',
+  'v100-sxm2-32gb': 'v100',
+  'v100-sxm2': 'v100',
+  'rtx-2080-ti': 'rtx2080ti',
+  'mi300x-192gb': 'mi300x',
+  tpuv4: 'tpuv4-like',
+}
+
+/**
+ * The built-in hardware description called `name` (see {@link listPresets}; aliases in {@link PRESET_ALIASES}),
+ * as a fresh plain object.
  * Exact. O(presets).
  * @throws NotFoundError listing the known names.
  */
-export function getPreset(name: string): HardwareSpec {
+export function getPreset(nameOrAlias: string): HardwareSpec {
+  const name = PRESET_ALIASES[nameOrAlias] ?? nameOrAlias
   const found =
     accelerators.find((a) => a.name === name) ??
     cpus.find((c) => c.name === name) ??
     clusters.find((c) => c.name === name)
   if (found === undefined)
-    throw new NotFoundError({ what: 'hardware preset', key: name, known: listPresets() })
+    throw new NotFoundError({ what: 'hardware preset', key: nameOrAlias, known: listPresets() })
   return structuredClone(found)
 }
 

@@ -1,0 +1,230 @@
+import type { Command } from 'commander'
+import type { PlanEvaluation, PlanInput, RecomputeMode, TransformerShape } from '@dnnperf/placement'
+import {
+  evaluatePlan,
+  formatSchedule,
+  parseSchedule,
+  resolvePlanCluster,
+  searchPlans,
+  transformerShapeFromMetadata,
+} from '@dnnperf/placement'
+import { InvalidValueError } from '@dnnperf/ir'
+import { buildModel } from '@dnnperf/models'
+import { readJsonFile } from '../files.js'
+import { bytes, keyValues, si, table } from '../format.js'
+import type { CliIo } from '../io.js'
+import { emit } from '../io.js'
+import { positiveInt } from '../options.js'
+
+interface PlanFlags {
+  model: string
+  cluster: string
+  gpus: string
+  globalBatch: string
+  seq?: string
+  json?: boolean
+}
+interface EvaluateFlags extends PlanFlags {
+  tp: string
+  pp: string
+  dp?: string
+  microbatch?: string
+  schedule?: string
+  recompute?: string
+  sequenceParallel?: boolean
+  zero?: string
+}
+interface SearchFlags extends PlanFlags {
+  planner: string
+  top: string
+}
+
+function need(flag: string, raw: string | undefined): number {
+  const v = positiveInt(flag, raw)
+  if (v === undefined)
+    throw new InvalidValueError({
+      at: 'command line',
+      field: flag,
+      value: undefined,
+      expected: 'a positive integer',
+    })
+  return v
+}
+
+/** `--model`: a zoo transformer by name, or a Hugging Face config.json, as the evaluator's transformer shape. */
+export function modelShape(model: string, seq: number | undefined): TransformerShape {
+  const overrides = seq !== undefined ? { seq } : {}
+  if (model.endsWith('.json')) {
+    const json = readJsonFile(model) as Record<string, never>
+    return { name: model, ...transformerShapeFromMetadata(json, overrides) }
+  }
+  const graph = buildModel(model, seq !== undefined ? { seqLen: seq } : {})
+  return { ...transformerShapeFromMetadata(graph.metadata, overrides), name: model }
+}
+
+/** `--cluster`: a preset name or a JSON file (device, devicesPerNode, intra/inter-node bandwidth). */
+function cluster(arg: string) {
+  return resolvePlanCluster(
+    arg.endsWith('.json') ? (readJsonFile(arg) as Parameters<typeof resolvePlanCluster>[0]) : arg,
+  )
+}
+
+function recomputeFlag(raw: string | undefined): RecomputeMode | undefined {
+  if (raw === undefined) return undefined
+  if (raw !== 'none' && raw !== 'selective' && raw !== 'full') {
+    throw new InvalidValueError({
+      at: 'command line',
+      field: '--recompute',
+      value: raw,
+      expected: 'none, selective or full',
+    })
+  }
+  return raw
+}
+
+function renderEvaluation(e: PlanEvaluation): string {
+  const b = e.breakdownS
+  const m = e.memoryPerDeviceBytes
+  const p = e.plan
+  return [
+    keyValues([
+      ['model', `${e.model} (${si(e.parameters)} parameters)`],
+      ['cluster', e.cluster],
+      [
+        'plan',
+        `tp ${p.tensorParallel} × pp ${p.pipelineParallel} × dp ${p.dataParallel} = ${p.gpus} GPUs; microbatch ${p.microbatchSize} × ${p.microbatches}; ${formatSchedule(p)}; recompute ${p.recompute}${p.sequenceParallel ? '; sequence parallel' : ''}; ZeRO-${p.zeroStage}`,
+      ],
+      ['iteration', si(e.iterationTimeS, 's')],
+      ['throughput', `${si(e.throughputSamplesPerS)} samples/s, ${si(e.throughputTokensPerS)} tokens/s`],
+      ['MFU', `${(100 * e.mfu).toFixed(1)} %`],
+      [
+        'memory per device',
+        `${bytes(m.total)} of ${bytes(e.deviceMemoryBytes)}: ${e.fits ? 'fits' : 'does NOT fit'}`,
+      ],
+    ]),
+    '',
+    table(
+      ['time', 'seconds', 'share'],
+      (Object.entries(b) as [string, number][]).map(([k, v]) => [
+        k,
+        si(v, 's'),
+        `${((100 * v) / e.iterationTimeS).toFixed(1)} %`,
+      ]),
+    ),
+    '',
+    table(
+      ['memory', 'per device'],
+      (Object.entries(m) as [string, number][]).map(([k, v]) => [k, bytes(v)]),
+    ),
+  ].join('\n')
+}
+
+export function registerPlan(program: Command, io: CliIo): void {
+  const plan = program
+    .command('plan')
+    .description('3D-parallel training plans: evaluate one, or search for the best')
+  const common = (c: Command) =>
+    c
+      .requiredOption('--model <name|hf-config.json>', 'a zoo transformer or a Hugging Face config.json')
+      .requiredOption('--cluster <preset|file.json>', 'cluster preset (see README) or a JSON file')
+      .requiredOption('--gpus <n>', 'devices')
+      .requiredOption('--global-batch <n>', 'sequences per iteration')
+      .option('--seq <n>', 'sequence length (default: the model’s)')
+      .option('--json', 'print the result as JSON')
+
+  common(
+    plan.command('evaluate').description('iteration time, breakdown, throughput, MFU and memory of one plan'),
+  )
+    .requiredOption('--tp <n>', 'tensor-parallel degree')
+    .requiredOption('--pp <n>', 'pipeline-parallel degree')
+    .option('--dp <n>', 'data-parallel degree (default gpus / (tp·pp))')
+    .option('--microbatch <n>', 'microbatch size in sequences', '1')
+    .option('--schedule <s>', '1f1b | gpipe | interleaved:V | 2bw', '1f1b')
+    .option('--recompute <mode>', 'none | selective | full', 'none')
+    .option('--sequence-parallel', 'Megatron sequence parallelism over the tensor-parallel ranks')
+    .option('--zero <stage>', 'ZeRO stage 0-3', '0')
+    .action((o: EvaluateFlags) => {
+      const seq = positiveInt('--seq', o.seq)
+      const { schedule, chunksPerDevice } = parseSchedule(o.schedule ?? '1f1b')
+      const zero = Number(o.zero ?? '0')
+      if (![0, 1, 2, 3].includes(zero))
+        throw new InvalidValueError({
+          at: 'command line',
+          field: '--zero',
+          value: o.zero,
+          expected: '0, 1, 2 or 3',
+        })
+      const dp = positiveInt('--dp', o.dp)
+      const recompute = recomputeFlag(o.recompute)
+      const input: PlanInput = {
+        gpus: need('--gpus', o.gpus),
+        globalBatch: need('--global-batch', o.globalBatch),
+        tensorParallel: need('--tp', o.tp),
+        pipelineParallel: need('--pp', o.pp),
+        microbatchSize: need('--microbatch', o.microbatch ?? '1'),
+        schedule,
+        chunksPerDevice,
+        sequenceParallel: o.sequenceParallel === true,
+        zeroStage: zero as 0 | 1 | 2 | 3,
+        ...(dp !== undefined ? { dataParallel: dp } : {}),
+        ...(recompute !== undefined ? { recompute } : {}),
+      }
+      const e = evaluatePlan(modelShape(o.model, seq), cluster(o.cluster), input)
+      emit(io, o.json === true, e, () => renderEvaluation(e))
+    })
+
+  common(
+    plan
+      .command('search')
+      .description('the fastest plan that fits, with runners-up and how much of the space was proved'),
+  )
+    .option(
+      '--planner <name>',
+      'exhaustive (degrees × microbatch × schedule × recompute) | 2bw (the same search over PipeDream-2BW plans) | dp',
+      'exhaustive',
+    )
+    .option('--top <k>', 'plans to return (best plus runners-up)', '5')
+    .action((o: SearchFlags) => {
+      if (o.planner !== 'exhaustive' && o.planner !== '2bw') {
+        throw new InvalidValueError({
+          at: 'command line',
+          field: '--planner',
+          value: o.planner,
+          expected:
+            o.planner === 'dp'
+              ? 'exhaustive or 2bw (the downset DP planner is not implemented yet)'
+              : 'exhaustive or 2bw',
+        })
+      }
+      const r = searchPlans(modelShape(o.model, positiveInt('--seq', o.seq)), cluster(o.cluster), {
+        gpus: need('--gpus', o.gpus),
+        globalBatch: need('--global-batch', o.globalBatch),
+        top: need('--top', o.top),
+        ...(o.planner === '2bw' ? { schedules: ['2bw'] as const } : {}),
+      })
+      emit(io, o.json === true, r, () => {
+        const stats = `${r.candidates} candidates: ${r.invalid} invalid, ${r.prunedByMemory} over memory (bound), ${r.prunedByBound} pruned by the time bound, ${r.evaluated} evaluated (${r.evaluatedNotFitting} over memory); ${si(r.timeS, 's')}`
+        if (r.best === null) return `no plan fits.\n${stats}`
+        const rows = [r.best, ...r.runnersUp].map((e, i) => [
+          String(i + 1),
+          `${e.plan.tensorParallel}×${e.plan.pipelineParallel}×${e.plan.dataParallel}`,
+          `${e.plan.microbatchSize}×${e.plan.microbatches}`,
+          formatSchedule(e.plan),
+          e.plan.recompute + (e.plan.sequenceParallel ? '+sp' : ''),
+          `ZeRO-${e.plan.zeroStage}`,
+          si(e.iterationTimeS, 's'),
+          `${(100 * e.mfu).toFixed(1)} %`,
+          bytes(e.memoryPerDeviceBytes.total),
+        ])
+        return [
+          `status ${r.status}; best ${si(r.objectiveS ?? Number.NaN, 's')} per iteration; lower bound ${si(r.lowerBoundS ?? Number.NaN, 's')}`,
+          stats,
+          '',
+          table(
+            ['#', 'tp×pp×dp', 'microbatch', 'schedule', 'recompute', 'ZeRO', 'iteration', 'MFU', 'memory'],
+            rows,
+          ),
+        ].join('\n')
+      })
+    })
+}

@@ -44,9 +44,22 @@ export function svgDocument(width: number, height: number, body: string[], title
   ].join('\n')
 }
 
-/** "1.5 ms", "2.3 GB": a value with an SI prefix and unit, three significant digits. */
+/**
+ * "1.5 ms", "2.3 GiB": a value with a prefix and its unit, three significant digits. Bytes (`B`) take binary
+ * prefixes (KiB, MiB, GiB), as memory is usually read; every other unit takes SI prefixes.
+ */
 export function formatValue(value: number, unit: string): string {
   if (value === 0 || !Number.isFinite(value)) return `${value} ${unit}`.trim()
+  if (unit === 'B') {
+    const names = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
+    let v = value
+    let i = 0
+    while (Math.abs(v) >= 1024 && i < names.length - 1) {
+      v /= 1024
+      i++
+    }
+    return `${Number(v.toPrecision(3))} ${names[i]}`
+  }
   const prefixes: [number, string][] = [
     [1e15, 'P'],
     [1e12, 'T'],

@@ -67,11 +67,11 @@ describe('stackedBarsSvg', () => {
       unit: 'B',
       categories: ['weights', 'activations'],
       bars: [{ label: 'gpu0', values: [30e9, 10e9] }],
-      limit: { value: 80e9, label: 'capacity' },
+      limit: { value: 80 * 2 ** 30, label: 'capacity' },
     })
     const [, , w1, w2] = widths(svg) // two legend swatches first
     expect(w1! / w2!).toBeCloseTo(3, 2)
-    expect(svg).toContain('capacity 80 GB')
+    expect(svg).toContain('capacity 80 GiB')
     assertWellFormed(svg)
   })
 })
@@ -120,5 +120,6 @@ describe('formatValue', () => {
     expect(formatValue(1.5e-3, 's')).toBe('1.5 ms')
     expect(formatValue(2.345e12, 'FLOP')).toBe('2.35 TFLOP')
     expect(formatValue(0, 'B')).toBe('0 B')
+    expect(formatValue(1536, 'B')).toBe('1.5 KiB')
   })
 })

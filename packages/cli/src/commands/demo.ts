@@ -125,7 +125,9 @@ function renderReport(r: Omit<DemoResult, 'reportPath'>): string {
           barChartSvg({
             title: 'Time per layer (forward + backward + optimizer)',
             unit: 's',
-            bars: r.step.layers.map((l) => ({ label: l.layer, value: l.latencyS })),
+            bars: r.step.layers
+              .filter((l) => l.latencyS > 0)
+              .map((l) => ({ label: l.layer, value: l.latencyS })),
           }),
         ],
       },

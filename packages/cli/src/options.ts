@@ -29,3 +29,18 @@ export function positiveNumber(flag: string, raw: string | undefined): number | 
   }
   return v
 }
+
+/** A non-negative integer flag (an index or step number). */
+export function nonNegativeInt(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined
+  const v = Number(raw)
+  if (!Number.isInteger(v) || v < 0) {
+    throw new InvalidValueError({
+      at: 'command line',
+      field: flag,
+      value: raw,
+      expected: 'a non-negative integer',
+    })
+  }
+  return v
+}

@@ -5,6 +5,7 @@ import { registerGraph } from './commands/graph.js'
 import { registerHardware } from './commands/hardware.js'
 import { registerModels } from './commands/models.js'
 import { registerPlan } from './commands/plan.js'
+import { registerSimulate } from './commands/simulate.js'
 import type { CliIo } from './io.js'
 import { EXIT_OK, EXIT_USAGE, reportError } from './io.js'
 
@@ -26,6 +27,7 @@ export function createProgram(io: CliIo): Command {
   registerHardware(program, io)
   registerCost(program, io)
   registerPlan(program, io)
+  registerSimulate(program, io)
   for (const cmd of program.commands) {
     cmd.exitOverride()
     for (const sub of cmd.commands) sub.exitOverride()

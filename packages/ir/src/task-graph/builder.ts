@@ -1,0 +1,395 @@
+import { compileDag } from '../graph/compiled-dag.js'
+import { DanglingEdgeError, GraphCycleError, InvalidValueError } from '../errors.js'
+import type {
+  CompiledTaskGraph,
+  DependencyKind,
+  DependencySpec,
+  ExecutorKind,
+  ExecutorSpec,
+  TaskGraphSpec,
+  TaskSpec,
+} from './types.js'
+import { DEPENDENCY_KINDS } from './types.js'
+
+const KIND_CODE: Readonly<Record<DependencyKind, number>> = {
+  program: 0,
+  stream: 1,
+  launch: 2,
+  sync: 3,
+  communication: 4,
+  data: 5,
+}
+const EXECUTOR_KINDS: ReadonlySet<string> = new Set<ExecutorKind>(['cpu', 'gpu', 'link'])
+
+/**
+ * Columnar builder of a task graph. Tasks and dependencies go into plain arrays; {@link TaskGraphBuilder.compile}
+ * validates once and packs them into a {@link CompiledTaskGraph}. Indices returned by `addExecutor` / `addTask`
+ * are the indices used everywhere else.
+ */
+export class TaskGraphBuilder {
+  private readonly executors: ExecutorSpec[] = []
+  private readonly taskExecutor: number[] = []
+  private readonly taskDuration: number[] = []
+  private readonly taskGap: number[] = []
+  private readonly taskRelease: number[] = []
+  private readonly taskOrder: number[] = []
+  private readonly kinds: string[] = []
+  private readonly names: (string | undefined)[] = []
+  private readonly layers: (string | undefined)[] = []
+  private readonly phases: (string | undefined)[] = []
+  private readonly waits: (readonly number[] | undefined)[] = []
+  private waitCount = 0
+  private readonly depFrom: number[] = []
+  private readonly depTo: number[] = []
+  private readonly depLag: number[] = []
+  private readonly depFromStart: number[] = []
+  private readonly depKind: number[] = []
+
+  /** Number of tasks added so far. */
+  get taskCount(): number {
+    return this.taskExecutor.length
+  }
+
+  /** Adds an executor; returns its index. */
+  addExecutor(executor: ExecutorSpec): number {
+    this.executors.push(
+      executor.policy === undefined
+        ? { name: executor.name, kind: executor.kind }
+        : { name: executor.name, kind: executor.kind, policy: executor.policy },
+    )
+    return this.executors.length - 1
+  }
+
+  /** Adds a task; returns its index. Without `order`, tasks run on their executor in insertion order. */
+  addTask(task: TaskSpec): number {
+    const i = this.taskExecutor.length
+    this.taskExecutor.push(task.executor)
+    this.taskDuration.push(task.durationS)
+    this.taskGap.push(task.gapS ?? 0)
+    this.taskRelease.push(task.releaseS ?? 0)
+    this.taskOrder.push(task.order ?? i)
+    this.kinds.push(task.kind ?? 'task')
+    this.names.push(task.name)
+    this.layers.push(task.layer)
+    this.phases.push(task.phase)
+    if (task.waitsOn !== undefined && task.waitsOn.length > 0) {
+      this.waits[i] = task.waitsOn
+      this.waitCount += task.waitsOn.length
+    }
+    return i
+  }
+
+  /** Adds a static dependency `from -> to`. */
+  addDependency(from: number, to: number, options: Omit<DependencySpec, 'from' | 'to'> = {}): void {
+    this.depFrom.push(from)
+    this.depTo.push(to)
+    this.depLag.push(options.lagS ?? 0)
+    this.depFromStart.push(options.fromStart === true ? 1 : 0)
+    this.depKind.push(KIND_CODE[options.kind ?? 'data'] ?? 5)
+  }
+
+  /**
+   * Validates and packs the graph.
+   *
+   * Runs in O(V + E) plus a sort of each executor queue whose `order` keys are not already ascending.
+   *
+   * @throws InvalidValueError (`INVALID_VALUE`) for a NaN, infinite or negative duration, gap, release or lag,
+   *   or an unknown executor kind / index.
+   * @throws DanglingEdgeError (`GRAPH_DANGLING_EDGE`) when a dependency or wait names a missing task/executor.
+   * @throws GraphCycleError (`GRAPH_CYCLE`) when dependencies and executor order form a cycle.
+   */
+  compile(): CompiledTaskGraph {
+    const n = this.taskExecutor.length
+    const executorCount = this.executors.length
+    for (let e = 0; e < executorCount; e++) {
+      const ex = this.executors[e]!
+      if (!EXECUTOR_KINDS.has(ex.kind)) {
+        throw new InvalidValueError({
+          at: `executor#${e}`,
+          field: 'kind',
+          value: ex.kind,
+          expected: 'cpu, gpu or link',
+        })
+      }
+    }
+    const executorOf = new Uint32Array(n)
+    const durationS = new Float64Array(n)
+    const gapS = new Float64Array(n)
+    const releaseS = new Float64Array(n)
+    for (let i = 0; i < n; i++) {
+      const e = this.taskExecutor[i]!
+      if (!Number.isInteger(e) || e < 0 || e >= executorCount) {
+        throw new InvalidValueError({
+          at: this.taskLabel(i),
+          field: 'executor',
+          value: e,
+          expected: `an executor index in [0, ${executorCount})`,
+        })
+      }
+      executorOf[i] = e
+      durationS[i] = checkTime(this.taskDuration[i]!, () => this.taskLabel(i), 'durationS')
+      gapS[i] = checkTime(this.taskGap[i]!, () => this.taskLabel(i), 'gapS')
+      releaseS[i] = checkTime(this.taskRelease[i]!, () => this.taskLabel(i), 'releaseS')
+      if (Number.isNaN(this.taskOrder[i]!)) {
+        throw new InvalidValueError({
+          at: this.taskLabel(i),
+          field: 'order',
+          value: NaN,
+          expected: 'a number',
+        })
+      }
+    }
+
+    // Executor queues: counting sort by executor, then order each queue by its keys (stable, ties by index).
+    const queueStart = new Uint32Array(executorCount + 1)
+    for (let i = 0; i < n; i++) queueStart[executorOf[i]! + 1]!++
+    for (let e = 0; e < executorCount; e++) queueStart[e + 1]! += queueStart[e]!
+    const queue = new Uint32Array(n)
+    const fill = queueStart.slice(0, executorCount)
+    for (let i = 0; i < n; i++) queue[fill[executorOf[i]!]!++] = i
+    const order = this.taskOrder
+    for (let e = 0; e < executorCount; e++) {
+      const lo = queueStart[e]!
+      const hi = queueStart[e + 1]!
+      let sorted = true
+      for (let k = lo + 1; k < hi && sorted; k++)
+        if (order[queue[k]!]! < order[queue[k - 1]!]!) sorted = false
+      if (!sorted) {
+        const part = Array.from(queue.subarray(lo, hi)).sort((a, b) => order[a]! - order[b]! || a - b)
+        queue.set(part, lo)
+      }
+    }
+    const queuePos = new Uint32Array(n)
+    for (let e = 0; e < executorCount; e++) {
+      for (let k = queueStart[e]!; k < queueStart[e + 1]!; k++) queuePos[queue[k]!] = k - queueStart[e]!
+    }
+
+    // Static dependencies in CSR by target (pred) and by source (succEdge -> pred slot).
+    const m = this.depFrom.length
+    const predStart = new Uint32Array(n + 1)
+    const succStart = new Uint32Array(n + 1)
+    for (let d = 0; d < m; d++) {
+      const u = this.depFrom[d]!
+      const v = this.depTo[d]!
+      if (!isIndex(u, n) || !isIndex(v, n)) {
+        const missing = isIndex(u, n) ? v : u
+        throw new DanglingEdgeError({ from: String(u), to: String(v), missingNodeId: String(missing) })
+      }
+      if (u === v)
+        throw new GraphCycleError({
+          nodeId: this.taskLabel(u),
+          cycle: [this.taskLabel(u), this.taskLabel(u)],
+        })
+      checkTime(this.depLag[d]!, () => `${this.taskLabel(u)}->${this.taskLabel(v)}`, 'lagS')
+      predStart[v + 1]!++
+      succStart[u + 1]!++
+    }
+    for (let i = 0; i < n; i++) {
+      predStart[i + 1]! += predStart[i]!
+      succStart[i + 1]! += succStart[i]!
+    }
+    const pred = new Uint32Array(m)
+    const predOwner = new Uint32Array(m)
+    const predLagS = new Float64Array(m)
+    const predFromStart = new Uint8Array(m)
+    const predKind = new Uint8Array(m)
+    const succEdge = new Uint32Array(m)
+    const pFill = predStart.slice(0, n)
+    const sFill = succStart.slice(0, n)
+    for (let d = 0; d < m; d++) {
+      const u = this.depFrom[d]!
+      const v = this.depTo[d]!
+      const slot = pFill[v]!++
+      pred[slot] = u
+      predOwner[slot] = v
+      predLagS[slot] = this.depLag[d]!
+      predFromStart[slot] = this.depFromStart[d]!
+      predKind[slot] = this.depKind[d]!
+      succEdge[sFill[u]!++] = slot
+    }
+
+    // Dynamic waits.
+    const waitStart = new Uint32Array(n + 1)
+    const waitExecutor = new Uint32Array(this.waitCount)
+    let w = 0
+    for (let i = 0; i < n; i++) {
+      const list = this.waits[i]
+      if (list !== undefined) {
+        for (const e of list) {
+          if (!isIndex(e, executorCount)) {
+            throw new DanglingEdgeError({
+              from: `executor#${e}`,
+              to: this.taskLabel(i),
+              missingNodeId: `executor#${e}`,
+            })
+          }
+          waitExecutor[w++] = e
+        }
+      }
+      waitStart[i + 1] = w
+    }
+
+    const priorityExecutor = new Uint8Array(executorCount)
+    for (let e = 0; e < executorCount; e++) {
+      const policy = this.executors[e]!.policy
+      if (policy !== undefined && policy !== 'fifo' && policy !== 'priority') {
+        throw new InvalidValueError({
+          at: `executor#${e}`,
+          field: 'policy',
+          value: policy,
+          expected: 'fifo or priority',
+        })
+      }
+      if (policy === 'priority') priorityExecutor[e] = 1
+    }
+    const topoOrder = this.topologicalOrder(
+      priorityExecutor,
+      n,
+      queue,
+      queueStart,
+      queuePos,
+      executorOf,
+      predStart,
+      pred,
+      succStart,
+      succEdge,
+      predOwner,
+    )
+    return {
+      taskCount: n,
+      executors: this.executors.slice(),
+      executorOf,
+      durationS,
+      gapS,
+      releaseS,
+      queueStart,
+      queue,
+      queuePos,
+      predStart,
+      pred,
+      predOwner,
+      predLagS,
+      predFromStart,
+      predKind,
+      succStart,
+      succEdge,
+      waitStart,
+      waitExecutor,
+      priorityExecutor,
+      topoOrder,
+      kinds: this.kinds.slice(),
+      names: this.names.slice(),
+      layers: this.layers.slice(),
+      phases: this.phases.slice(),
+    }
+  }
+
+  private taskLabel(i: number): string {
+    const name = this.names[i]
+    if (name === undefined) return `task#${i}`
+    return `task#${i}(${name.length > 48 ? `${name.slice(0, 47)}…` : name})`
+  }
+
+  /** Kahn over static edges plus executor-order edges; on failure, reuse compileDag to name a cycle. */
+  private topologicalOrder(
+    priorityExecutor: Uint8Array,
+    n: number,
+    queue: Uint32Array,
+    queueStart: Uint32Array,
+    queuePos: Uint32Array,
+    executorOf: Uint32Array,
+    predStart: Uint32Array,
+    pred: Uint32Array,
+    succStart: Uint32Array,
+    succEdge: Uint32Array,
+    predOwner: Uint32Array,
+  ): Uint32Array {
+    const inDegree = new Uint32Array(n)
+    // Priority executors impose no fixed order, so they add no chain edges.
+    const chained = (i: number): boolean => queuePos[i]! > 0 && priorityExecutor[executorOf[i]!] === 0
+    for (let i = 0; i < n; i++) inDegree[i] = predStart[i + 1]! - predStart[i]! + (chained(i) ? 1 : 0)
+    const topo = new Uint32Array(n)
+    let head = 0
+    let tail = 0
+    for (let i = 0; i < n; i++) if (inDegree[i] === 0) topo[tail++] = i
+    while (head < tail) {
+      const u = topo[head++]!
+      for (let s = succStart[u]!; s < succStart[u + 1]!; s++) {
+        const v = predOwner[succEdge[s]!]!
+        if (--inDegree[v]! === 0) topo[tail++] = v
+      }
+      const e = executorOf[u]!
+      const next = queueStart[e]! + queuePos[u]! + 1
+      if (priorityExecutor[e] === 0 && next < queueStart[e + 1]!) {
+        const v = queue[next]!
+        if (--inDegree[v]! === 0) topo[tail++] = v
+      }
+    }
+    if (tail < n) {
+      // Slow path, only on error: hand the stuck sub-graph to compileDag, which names a cycle.
+      const ids: string[] = []
+      const stuck = new Map<number, string>()
+      for (let i = 0; i < n; i++) {
+        if (inDegree[i]! > 0) {
+          const id = this.taskLabel(i)
+          stuck.set(i, id)
+          ids.push(id)
+        }
+      }
+      const edges: { from: string; to: string }[] = []
+      for (const [v, to] of stuck) {
+        for (let s = predStart[v]!; s < predStart[v + 1]!; s++) {
+          const from = stuck.get(pred[s]!)
+          if (from !== undefined) edges.push({ from, to })
+        }
+        if (chained(v)) {
+          const from = stuck.get(queue[queueStart[executorOf[v]!]! + queuePos[v]! - 1]!)
+          if (from !== undefined) edges.push({ from, to })
+        }
+      }
+      try {
+        compileDag(ids, edges)
+      } catch (e) {
+        // Keep the error readable on long cycles of long kernel names: at most 12 steps.
+        const cycle = e instanceof GraphCycleError ? e.cycle : ids
+        const short =
+          cycle.length <= 12
+            ? cycle
+            : [...cycle.slice(0, 6), `… ${cycle.length - 11} more …`, ...cycle.slice(-5)]
+        throw new GraphCycleError({ nodeId: short[0] ?? 'task#?', cycle: short })
+      }
+      throw new GraphCycleError({ nodeId: ids[0] ?? 'task#?', cycle: ids.slice(0, 12) })
+    }
+    return topo
+  }
+}
+
+/**
+ * Compiles a plain {@link TaskGraphSpec} (for example one read from JSON) into a {@link CompiledTaskGraph}.
+ *
+ * Exact; O(V + E) plus queue sorting. Throws like {@link TaskGraphBuilder.compile}.
+ */
+export function compileTaskGraph(spec: TaskGraphSpec): CompiledTaskGraph {
+  const b = new TaskGraphBuilder()
+  for (const e of spec.executors) b.addExecutor(e)
+  for (const t of spec.tasks) b.addTask(t)
+  for (const d of spec.dependencies) b.addDependency(d.from, d.to, d)
+  return b.compile()
+}
+
+/** The dependency kind of a static dependency slot. */
+export function dependencyKindOf(graph: CompiledTaskGraph, slot: number): DependencyKind {
+  return DEPENDENCY_KINDS[graph.predKind[slot]!] ?? 'data'
+}
+
+function isIndex(x: number, n: number): boolean {
+  return Number.isInteger(x) && x >= 0 && x < n
+}
+
+/** The value when finite and >= 0; `at` is only built on failure (labels of long kernel names are costly). */
+function checkTime(x: number, at: () => string, field: string): number {
+  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
+    throw new InvalidValueError({ at: at(), field, value: x, expected: 'a finite number >= 0 (seconds)' })
+  }
+  return x
+}

@@ -1,0 +1,4 @@
+import { runSolverConformance } from './testing/conformance.js'
+
+runSolverConformance('glpk')
+runSolverConformance('highs')

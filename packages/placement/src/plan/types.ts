@@ -1,0 +1,236 @@
+/**
+ * Shapes of 3D-parallel training plans, clusters and plan evaluations. Plain JSON data, no logic. Units are SI:
+ * seconds, bytes, bytes/s, FLOP/s. Notation follows Narayanan et al. SC21: t tensor-, p pipeline-, d data-parallel
+ * degree, b microbatch size, m microbatches per pipeline per iteration, v model chunks per device.
+ */
+
+import type { AcceleratorSpec, OptimizerRegime } from '@dnnperf/cost-model'
+
+/** A decoder-only transformer described by its configuration numbers (GPT/Llama style). */
+export interface TransformerShape {
+  /** Human-readable name, echoed in results. */
+  readonly name?: string
+  /** L: transformer layers. */
+  readonly layers: number
+  /** h: hidden size. */
+  readonly hidden: number
+  /** a: attention heads. */
+  readonly heads: number
+  /** s: sequence length in tokens. */
+  readonly seq: number
+  /** V: vocabulary size. */
+  readonly vocab: number
+  /** MLP inner size; default 4·h. */
+  readonly ffnHidden?: number
+  /** Key/value heads (grouped-query attention); default `heads`. */
+  readonly kvHeads?: number
+  /** Gated MLP (SwiGLU: three h×ffn matrices instead of two); default false. */
+  readonly gatedMlp?: boolean
+  /** Output projection shares the input embedding; default true (GPT, Megatron). */
+  readonly tiedEmbeddings?: boolean
+}
+
+/** Pipeline schedules: GPipe (all forward, then all backward), 1F1B with flush, interleaved 1F1B, PipeDream-2BW. */
+export type PipelineScheduleKind = 'gpipe' | '1f1b' | 'interleaved' | '2bw'
+
+/** What the backward pass recomputes: nothing, the attention core (Korthikanti et al. selective), or each layer. */
+export type RecomputeMode = 'none' | 'selective' | 'full'
+
+/** ZeRO stage: 0 none, 1 optimizer state sharded (Megatron distributed optimizer), 2 + gradients, 3 + weights. */
+export type ZeroStage = 0 | 1 | 2 | 3
+
+/**
+ * A plan as a user writes it: any field may be left out and is then derived or defaulted by `resolvePlan`.
+ * Give either `dataParallel` or `gpus` (or both, consistently), and either `microbatches` or `globalBatch`.
+ */
+export interface PlanInput {
+  /** Total devices n = t·p·d. */
+  readonly gpus?: number
+  /** t, default 1. */
+  readonly tensorParallel?: number
+  /** p, default 1. */
+  readonly pipelineParallel?: number
+  /** d, default gpus / (t·p). */
+  readonly dataParallel?: number
+  /** Megatron sequence parallelism over the t ranks, default false. */
+  readonly sequenceParallel?: boolean
+  /** Expert-parallel degree; only 1 is accepted (MoE is not modelled yet). Default 1. */
+  readonly expertParallel?: number
+  /** Default 0 (plain data parallelism). */
+  readonly zeroStage?: ZeroStage
+  /** b: sequences per microbatch, default 1. */
+  readonly microbatchSize?: number
+  /** m: microbatches per pipeline per iteration. */
+  readonly microbatches?: number
+  /** B = d·b·m sequences per iteration. */
+  readonly globalBatch?: number
+  /** Default `1f1b`. */
+  readonly schedule?: PipelineScheduleKind
+  /** v: model chunks per device; must be ≥ 2 for `interleaved` and 1 otherwise. Default 1 (2 for interleaved). */
+  readonly chunksPerDevice?: number
+  /** Default `none`. */
+  readonly recompute?: RecomputeMode
+  /** Layers of each pipeline stage, first to last (length p, sum L). Default: balanced. */
+  readonly stageLayers?: readonly number[]
+}
+
+/** A fully specified, validated plan: what `resolvePlan` returns and what an evaluation echoes. */
+export interface ParallelPlan {
+  readonly gpus: number
+  readonly tensorParallel: number
+  readonly pipelineParallel: number
+  readonly dataParallel: number
+  readonly sequenceParallel: boolean
+  readonly expertParallel: number
+  readonly zeroStage: ZeroStage
+  readonly microbatchSize: number
+  readonly microbatches: number
+  readonly globalBatch: number
+  readonly schedule: PipelineScheduleKind
+  readonly chunksPerDevice: number
+  readonly recompute: RecomputeMode
+  /** Layers per pipeline stage, first to last. */
+  readonly stageLayers: readonly number[]
+  /** True when `stageLayers` came from the balanced default rather than the user. */
+  readonly balancedStages: boolean
+}
+
+/**
+ * A cluster as JSON: a device preset (a `@dnnperf/cost-model` accelerator name such as `a100-80gb`, or an inline
+ * accelerator description), how many devices share a node, and per-device, per-direction link bandwidths.
+ */
+export interface PlanClusterInput {
+  readonly name?: string
+  readonly source?: string
+  readonly device: string | AcceleratorSpec
+  readonly devicesPerNode: number
+  /** Per-device, per-direction scale-up bandwidth inside a node (NVLink), bytes/s. */
+  readonly intraNodeBandwidthBytesPerS: number
+  /** Per-device, per-direction share of the scale-out network (one NIC per device), bytes/s. */
+  readonly interNodeBandwidthBytesPerS: number
+  /** Per-message latency inside a node, s; default 10 µs (Calculon's NVLink tier). */
+  readonly intraNodeLatencyS?: number
+  /** Per-message latency across nodes, s; default 20 µs (Calculon's InfiniBand tier). */
+  readonly interNodeLatencyS?: number
+  /** Nodes available; default unbounded (the preset describes a node type). */
+  readonly nodes?: number
+}
+
+/** A validated cluster with its device resolved. */
+export interface PlanCluster {
+  readonly name: string
+  readonly source?: string
+  readonly device: AcceleratorSpec
+  readonly devicesPerNode: number
+  readonly intraNodeBandwidthBytesPerS: number
+  readonly interNodeBandwidthBytesPerS: number
+  readonly intraNodeLatencyS: number
+  readonly interNodeLatencyS: number
+  /** Nodes available, or null when unbounded. */
+  readonly nodes: number | null
+}
+
+/** Achieved fractions of peak used by the evaluator, each in (0, 1], and the GEMM size scale. */
+export interface PlanEfficiency {
+  /** Matrix engine, on top of the cost model's tile and wave quantisation. */
+  readonly matrix: number
+  /**
+   * GEMM size, FLOP, at which a GEMM reaches half of `matrix`: the efficiency of a GEMM of F FLOPs is
+   * matrix·F/(F + matrixHalfFlops). 0 disables the size dependence.
+   */
+  readonly matrixHalfFlops: number
+  /** Off-chip memory bandwidth for element-wise work and the optimizer step. */
+  readonly memory: number
+  /** Scale-up links (NVLink). Calculon: 0.65. */
+  readonly intraNode: number
+  /** Scale-out links (InfiniBand). Calculon: 0.9. */
+  readonly interNode: number
+}
+
+/** Options of `evaluatePlan`. */
+export interface EvaluatePlanOptions {
+  /** Compute dtype (a key of the device's `peakFlopPerS`), default `bf16`. */
+  readonly dtype?: string
+  /** Bytes per parameter of weights, gradients and optimizer state; default `megatron-adam` (2/4/12). */
+  readonly regime?: OptimizerRegime
+  /** Default {@link DEFAULT_PLAN_EFFICIENCY}, fitted on SC21 Table 1 (see docs/validation.md). */
+  readonly efficiency?: Partial<PlanEfficiency>
+  /** FlashAttention-style kernels (no a·s² activations; derived, unverified). Default false. */
+  readonly flashAttention?: boolean
+  /**
+   * Bytes per parameter of the data-parallel gradient reduction. Default: the compute dtype's size (Megatron-core
+   * reduces in bf16 unless `--grad-reduce-in-fp32`; give 4 for fp32 reduction).
+   */
+  readonly gradientReduceBytesPerParam?: number
+  /** Hide the data-parallel gradient reduction behind the last microbatch's backward. Default false. */
+  readonly overlapGradReduce?: boolean
+  /**
+   * Hide each backward tensor-parallel all-reduce behind the weight-gradient GEMM that runs beside it (Megatron's
+   * default since 2021; Korthikanti et al. §6.2). Default true.
+   */
+  readonly overlapTensorParallelBackward?: boolean
+  /** Megatron scatter/gather of pipeline messages over the t ranks (SC21 §4.1). Default true. */
+  readonly scatterGather?: boolean
+  /** Bytes each device keeps for framework, cuBLAS and NCCL buffers. Default 0. */
+  readonly reservedBytesPerDevice?: number
+}
+
+/** Where an iteration's time goes, s. The six parts sum to `iterationTimeS`. */
+export interface IterationBreakdown {
+  /** Steady-state compute of the critical device (m microbatches, recomputation included). */
+  readonly compute: number
+  /** Exposed tensor-parallel all-reduces (or all-gathers and reduce-scatters with SP) of the critical device. */
+  readonly tensorParallelComm: number
+  /** Exposed pipeline point-to-point sends of the critical device. */
+  readonly pipelineComm: number
+  /** Pipeline fill and drain. Zero for 2BW, which never flushes (steady state). */
+  readonly bubble: number
+  /** Exposed data-parallel gradient reduction and ZeRO gathers. */
+  readonly dataParallelComm: number
+  /** Optimizer step on the local (possibly sharded) state. */
+  readonly optimizer: number
+}
+
+/** Peak bytes per device, taken on the most loaded pipeline stage. */
+export interface DeviceMemoryBreakdown {
+  readonly weights: number
+  readonly gradients: number
+  readonly optimizerState: number
+  readonly activations: number
+  /** Transient buffers (the layer being recomputed, fp32 logits on the last stage) plus the reserved bytes. */
+  readonly workspace: number
+  readonly total: number
+}
+
+/** Result of evaluating one plan. Plain JSON. */
+export interface PlanEvaluation {
+  readonly iterationTimeS: number
+  readonly breakdownS: IterationBreakdown
+  readonly throughputSamplesPerS: number
+  readonly throughputTokensPerS: number
+  /** Model FLOPs (no recomputation) per second over n · peak. */
+  readonly mfu: number
+  /** Hardware FLOPs (recomputation included) per second over n · peak. */
+  readonly hfu: number
+  /** Model FLOP/s achieved per device. */
+  readonly modelFlopPerSPerDevice: number
+  readonly memoryPerDeviceBytes: DeviceMemoryBreakdown
+  readonly deviceMemoryBytes: number
+  readonly fits: boolean
+  /** Pipeline stage with the largest memory footprint (0-based). */
+  readonly peakMemoryStage: number
+  /** Bubble time over the whole pipeline time (fill and drain share of the total, not SC21's bubble/ideal). */
+  readonly bubbleFraction: number
+  /** Weight versions each stage keeps: 2 for PipeDream-2BW, otherwise 1. */
+  readonly weightVersions: number
+  /** Microbatches in flight on the peak-memory stage (in units of whole stages). */
+  readonly inFlightMicrobatches: number
+  readonly parameters: number
+  readonly modelFlopsPerIteration: number
+  readonly hardwareFlopsPerIteration: number
+  readonly plan: ParallelPlan
+  readonly model: string
+  readonly cluster: string
+  /** Closed-form, heuristic model (Narayanan et al. SC21; Korthikanti et al. 2022). */
+  readonly method: 'closed-form'
+}

@@ -1,0 +1,30 @@
+import { DnnperfError } from '@dnnperf/ir'
+
+/**
+ * A profiler trace cannot be used at all (not JSON, no `traceEvents`, not a Kineto trace). `line` and `column`
+ * (1-based) locate a JSON syntax error when there is one; `field` names the offending key otherwise.
+ * Recoverable defects are reported as warnings instead.
+ */
+export class TraceMalformedError extends DnnperfError {
+  readonly code = 'TRACE_MALFORMED'
+  override readonly name = 'TraceMalformedError'
+  readonly source: string
+  readonly field: string | undefined
+  readonly line: number | undefined
+  readonly column: number | undefined
+  readonly detail: string
+  constructor(fields: { source: string; detail: string; field?: string; line?: number; column?: number }) {
+    const where =
+      fields.line !== undefined
+        ? `line ${fields.line}${fields.column !== undefined ? ` column ${fields.column}` : ''}`
+        : fields.field !== undefined
+          ? `field "${fields.field}"`
+          : 'document'
+    super(`trace ${fields.source}: ${where}: ${fields.detail}`)
+    this.source = fields.source
+    this.field = fields.field
+    this.line = fields.line
+    this.column = fields.column
+    this.detail = fields.detail
+  }
+}

@@ -1,0 +1,19 @@
+import { expectTypeOf, test } from 'vitest'
+import { analyzeTrace } from './index.js'
+import type { TraceAnalysis } from './index.js'
+
+test('analyzeTrace returns the fields the CLI prints', () => {
+  expectTypeOf(analyzeTrace).returns.toExtend<TraceAnalysis>()
+  expectTypeOf<TraceAnalysis['measuredIterationS']>().toEqualTypeOf<number>()
+  expectTypeOf<TraceAnalysis['simulatedIterationS']>().toEqualTypeOf<number>()
+  expectTypeOf<TraceAnalysis['replayErrorFraction']>().toEqualTypeOf<number>()
+  expectTypeOf<NonNullable<TraceAnalysis['whatIf']>>().toEqualTypeOf<{
+    readonly name: string
+    readonly predictedIterationS: number
+    readonly speedup: number
+  }>()
+  expectTypeOf<TraceAnalysis>().toHaveProperty('breakdownS')
+  expectTypeOf<TraceAnalysis>().toHaveProperty('criticalPath')
+  expectTypeOf<TraceAnalysis>().toHaveProperty('warnings')
+  expectTypeOf(analyzeTrace).parameter(1).toExtend<{ iteration?: number; whatIf?: string } | undefined>()
+})

@@ -4,7 +4,9 @@ import { registerDemo } from './commands/demo.js'
 import { registerGraph } from './commands/graph.js'
 import { registerHardware } from './commands/hardware.js'
 import { registerModels } from './commands/models.js'
+import { registerPlace } from './commands/place.js'
 import { registerPlan } from './commands/plan.js'
+import { registerSchedule } from './commands/schedule.js'
 import { registerSimulate } from './commands/simulate.js'
 import type { CliIo } from './io.js'
 import { EXIT_OK, EXIT_USAGE, reportError } from './io.js'
@@ -26,7 +28,9 @@ export function createProgram(io: CliIo): Command {
   registerGraph(program, io)
   registerHardware(program, io)
   registerCost(program, io)
+  registerPlace(program, io)
   registerPlan(program, io)
+  registerSchedule(program, io)
   registerSimulate(program, io)
   for (const cmd of program.commands) {
     cmd.exitOverride()

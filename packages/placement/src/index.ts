@@ -1,1 +1,51 @@
-export {}
+/** @dnnperf/placement: where each layer runs. What is not exported here is private. */
+
+// Tarnawski et al. 2020: max-load placement over ideals, and the method dispatcher behind `dnnperf place`
+export { placeMaxLoadDp } from './max-load-dp.js'
+export { place } from './place.js'
+export type { PlaceOptions } from './place.js'
+export type {
+  MaxLoadOptions,
+  MaxLoadResult,
+  PlacedDevice,
+  DeviceKind,
+  PlacementStatus,
+  PlacementMethod,
+} from './types.js'
+
+// baselines
+export { placeSingleDevice, placeGreedy } from './baselines.js'
+
+// evaluating a given split; the dnn-partitioning split format (dp.exe output, human-expert files)
+export { evaluateSplit } from './evaluate-split.js'
+export { importDnnPartitioningSplit } from './split-format.js'
+export type { SplitSpec, SplitEvaluation, DeviceEvaluation, BottleneckReason } from './types.js'
+
+// errors
+export { BackwardToForwardEdgeError, InvalidSplitError, MethodUnavailableError } from './errors.js'
+
+// 3D-parallel training plans (data × tensor × pipeline): validation, closed-form evaluation, schedules, search
+export { resolvePlan, planFromJson, parseSchedule, formatSchedule, balancedStageLayers } from './plan/plan.js'
+export { evaluatePlan, DEFAULT_PLAN_EFFICIENCY } from './plan/evaluate.js'
+export { bubbleFraction, pipelineTimeS, inFlightMicrobatches, weightVersions } from './plan/schedule.js'
+export { listPlanClusters, resolvePlanCluster } from './plan/clusters.js'
+export { resolveTransformerShape, transformerShapeFromMetadata } from './plan/shape.js'
+export type { ResolvedTransformerShape } from './plan/shape.js'
+export { searchPlans } from './plan/search.js'
+export type { PlanSearchOptions, PlanSearchResult } from './plan/search.js'
+export type {
+  TransformerShape,
+  PipelineScheduleKind,
+  RecomputeMode,
+  ZeroStage,
+  PlanInput,
+  ParallelPlan,
+  PlanClusterInput,
+  PlanCluster,
+  PlanEfficiency,
+  EvaluatePlanOptions,
+  IterationBreakdown,
+  DeviceMemoryBreakdown,
+  PlanEvaluation,
+} from './plan/types.js'
+export { InvalidPlanError } from './plan/errors.js'

@@ -1,5 +1,6 @@
+import { basename } from 'node:path'
 import type { Command } from 'commander'
-import { parseOpGraph } from '@dnnperf/ir'
+import { detectPlacementFormat, parseOpGraph, readPlacementProblem } from '@dnnperf/ir'
 import { readJsonFile } from '../files.js'
 import { keyValues } from '../format.js'
 import type { CliIo } from '../io.js'
@@ -19,18 +20,37 @@ export function registerGraph(program: Command, io: CliIo): void {
   const graph = program.command('graph').description('operator graphs: validate files')
   graph
     .command('validate')
-    .description('validate a graph file (dnnperf op-graph JSON); exits 1 with the error code when invalid')
+    .description(
+      'validate a graph file: dnnperf op-graph JSON, or a placement problem (dnn-partitioning, Piper, PHAZE, dnnperf); exits 1 with the error code when invalid',
+    )
     .argument('<file>', 'the graph JSON file')
     .option('--json', 'print the result as JSON')
     .action((file: string, opts: { json?: boolean }) => {
-      const g = parseOpGraph(readJsonFile(file))
-      const result: GraphValidation = {
-        valid: true,
-        file,
-        format: 'dnnperf.op-graph',
-        name: g.name,
-        nodes: g.nodes.length,
-        edges: g.edges.length + g.controlEdges.length,
+      const doc = readJsonFile(file)
+      let result: GraphValidation
+      if (
+        detectPlacementFormat(doc) !== undefined &&
+        (doc as { format?: unknown }).format !== 'dnnperf.op-graph'
+      ) {
+        const { format, problem } = readPlacementProblem(doc as never)
+        result = {
+          valid: true,
+          file,
+          format,
+          name: basename(file),
+          nodes: problem.nodes.length,
+          edges: problem.edges.length,
+        }
+      } else {
+        const g = parseOpGraph(doc)
+        result = {
+          valid: true,
+          file,
+          format: 'dnnperf.op-graph',
+          name: g.name,
+          nodes: g.nodes.length,
+          edges: g.edges.length + g.controlEdges.length,
+        }
       }
       emit(io, opts.json === true, result, () =>
         keyValues([

@@ -14,6 +14,9 @@ export function dnnperfVitest(packageDir: string): ViteUserConfig {
     ssr: { resolve: { conditions, externalConditions: ['@dnnperf/source'] } },
     test: {
       name: pkg.name,
+      // the JSON report feeds tools/test-summary.mjs, which prints one total line for CI
+      reporters: ['default', 'json'],
+      outputFile: { json: join(packageDir, '../../.test-results', `${pkg.name.replace('/', '__')}.json`) },
       include: ['src/**/*.test.ts'],
       restoreMocks: true,
       testTimeout: 60_000,

@@ -65,6 +65,42 @@ function broadcast(op: OpSignature, a: readonly number[], b: readonly number[]):
   return out
 }
 
+/** A parameter's gradient has the parameter's shape and dtype. */
+const paramTensor = (p: ParamSpec): TensorSpec => ({ shape: p.shape, dtype: p.dtype })
+
+/**
+ * Backward of an op with one data input and parameters: a data-gradient op when input 0 needs a gradient, and a
+ * weight-gradient op producing every parameter's gradient. Both keep the forward op's attributes.
+ */
+function dataAndWeightGrads(
+  op: OpNode,
+  needs: readonly boolean[],
+  data: { readonly kind: string; readonly inputs: readonly TensorSpec[] },
+  weight: { readonly kind: string; readonly inputs: readonly TensorSpec[] },
+): BackwardOpSpec[] {
+  const out: BackwardOpSpec[] = []
+  if (needs[0] === true) {
+    out.push({
+      kind: data.kind,
+      role: 'data',
+      inputIndices: [0],
+      inputs: data.inputs,
+      outputs: [input(op, 0)],
+      attrs: op.attrs,
+    })
+  }
+  if (op.params.length > 0) {
+    out.push({
+      kind: weight.kind,
+      role: 'weight',
+      inputs: weight.inputs,
+      outputs: op.params.map(paramTensor),
+      attrs: op.attrs,
+    })
+  }
+  return out
+}
+
 /** Gradient op of the same shape as the forward input, named `${kind}_grad`. */
 function gradKind(kind: string, engine: OpKindDef['engine'], flopPerElement: number): OpKindDef {
   return {
@@ -142,27 +178,13 @@ function norm(kind: string, flop: number, dataGradFlop: number, weightGradFlop: 
         return [x]
       },
       flop: (op) => flop * elems(output(op)),
-      backward: (op, needs) => {
-        const out: BackwardOpSpec[] = []
-        if (needs[0] === true) {
-          out.push({
-            kind: `${kind}_grad`,
-            role: 'data',
-            inputIndices: [0],
-            inputs: [output(op), input(op, 0)],
-            outputs: [input(op, 0)],
-          })
-        }
-        if (op.params.length > 0) {
-          out.push({
-            kind: `${kind}_wgrad`,
-            role: 'weight',
-            inputs: [output(op), input(op, 0)],
-            outputs: op.params.map((p) => ({ shape: p.shape, dtype: p.dtype })),
-          })
-        }
-        return out
-      },
+      backward: (op, needs) =>
+        dataAndWeightGrads(
+          op,
+          needs,
+          { kind: `${kind}_grad`, inputs: [output(op), input(op, 0)] },
+          { kind: `${kind}_wgrad`, inputs: [output(op), input(op, 0)] },
+        ),
     },
     gradKind(kind, 'vector', dataGradFlop),
     {
@@ -389,28 +411,13 @@ const conv2d: OpKindDef = {
   },
   backward: (op, needs) => {
     const x = input(op, 0)
-    const w = param(op, 0)
     const y = output(op)
-    const wt: TensorSpec = { shape: w.shape, dtype: w.dtype }
-    const out: BackwardOpSpec[] = []
-    if (needs[0] === true) {
-      out.push({
-        kind: 'conv2d_dgrad',
-        role: 'data',
-        inputIndices: [0],
-        inputs: [y, wt],
-        outputs: [x],
-        attrs: op.attrs,
-      })
-    }
-    out.push({
-      kind: 'conv2d_wgrad',
-      role: 'weight',
-      inputs: [x, y],
-      outputs: op.params.map((p) => ({ shape: p.shape, dtype: p.dtype })),
-      attrs: op.attrs,
-    })
-    return out
+    return dataAndWeightGrads(
+      op,
+      needs,
+      { kind: 'conv2d_dgrad', inputs: [y, paramTensor(param(op, 0))] },
+      { kind: 'conv2d_wgrad', inputs: [x, y] },
+    )
   },
 }
 
@@ -454,26 +461,12 @@ const convTranspose2d: OpKindDef = {
   backward: (op, needs) => {
     const x = input(op, 0)
     const y = output(op)
-    const out: BackwardOpSpec[] = []
-    if (needs[0] === true) {
-      const wt: TensorSpec = { shape: param(op, 0).shape, dtype: param(op, 0).dtype }
-      out.push({
-        kind: 'conv_transpose2d_grad',
-        role: 'data',
-        inputIndices: [0],
-        inputs: [y, wt],
-        outputs: [x],
-        attrs: op.attrs,
-      })
-    }
-    out.push({
-      kind: 'conv_transpose2d_wgrad',
-      role: 'weight',
-      inputs: [x, y],
-      outputs: op.params.map((p) => ({ shape: p.shape, dtype: p.dtype })),
-      attrs: op.attrs,
-    })
-    return out
+    return dataAndWeightGrads(
+      op,
+      needs,
+      { kind: 'conv_transpose2d_grad', inputs: [y, paramTensor(param(op, 0))] },
+      { kind: 'conv_transpose2d_wgrad', inputs: [x, y] },
+    )
   },
 }
 
@@ -665,27 +658,13 @@ const rnn: OpKindDef = {
     const hidden = numAttr(op, 'hiddenSize', 0)
     return { m: elems(x) / last(x.shape), n: gates * hidden, k: last(x.shape) + hidden, batch: 1 }
   },
-  backward: (op, needs) => {
-    const out: BackwardOpSpec[] = []
-    if (needs[0] === true) {
-      out.push({
-        kind: 'rnn_grad',
-        role: 'data',
-        inputIndices: [0],
-        inputs: [output(op), input(op, 0)],
-        outputs: [input(op, 0)],
-        attrs: op.attrs,
-      })
-    }
-    out.push({
-      kind: 'rnn_wgrad',
-      role: 'weight',
-      inputs: [output(op), input(op, 0)],
-      outputs: op.params.map((p) => ({ shape: p.shape, dtype: p.dtype })),
-      attrs: op.attrs,
-    })
-    return out
-  },
+  backward: (op, needs) =>
+    dataAndWeightGrads(
+      op,
+      needs,
+      { kind: 'rnn_grad', inputs: [output(op), input(op, 0)] },
+      { kind: 'rnn_wgrad', inputs: [output(op), input(op, 0)] },
+    ),
 }
 const rnnGrads: OpKindDef[] = [
   {

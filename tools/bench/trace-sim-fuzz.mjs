@@ -1,10 +1,13 @@
 // Fuzzing @dnnperf/trace-sim: 10,000 generated malformed traces must each give a result (with warnings) or a
-// typed DnnperfError, never another exception. Prints one JSON object. Build first:
+// typed DnnperfError, never another exception, through both readers: the whole-document `analyzeTrace` and the
+// streaming `loadTraceStream` (bytes cut into random chunk sizes, each input under a 5 s watchdog). Where the
+// input is complete valid JSON both readers must agree event for event. Prints one JSON object. Build first:
 //   npx nx run @dnnperf/trace-sim:build && node tools/bench/trace-sim-fuzz.mjs [count] [seed]
 import { gzipSync } from 'node:zlib'
 import fc from 'fast-check'
 import { isDnnperfError } from '@dnnperf/ir'
-import { analyzeTrace } from '@dnnperf/trace-sim'
+import { Readable } from 'node:stream'
+import { analyzeTrace, loadTrace, loadTraceStream } from '@dnnperf/trace-sim'
 
 const count = Number(process.argv[2] ?? 10_000)
 const seed = Number(process.argv[3] ?? 42)
@@ -183,6 +186,7 @@ const arb = fc.record({
     { nil: undefined, freq: 3 },
   ),
   gzip: fc.boolean(),
+  chunk: fc.integer({ min: 1, max: 4096 }),
   recipe: fc.constantFrom(
     undefined,
     'amp',
@@ -190,11 +194,65 @@ const arb = fc.record({
     'ddp:4',
     'scale-class:0.5',
     'no-optimizer',
+    'reconstructed-bn',
+    'gpu:v100:h100',
+    'amp+fused-adam',
     'bogus',
   ),
 })
 
 const outcomes = { ok: 0, typedErrors: {}, crashes: 0, crashExamples: [] }
+const stream = {
+  ok: 0,
+  typedErrors: {},
+  crashes: 0,
+  hangs: 0,
+  comparedWithWholeDocument: 0,
+  mismatches: 0,
+  examples: [],
+}
+
+function chunks(bytes, size) {
+  const out = []
+  for (let i = 0; i < bytes.length; i += size) out.push(Buffer.from(bytes.subarray(i, i + size)))
+  return out
+}
+
+async function streamed(bytes, size, text, complete) {
+  let timer
+  const watchdog = new Promise((resolve) => {
+    timer = setTimeout(() => resolve('hang'), 5000)
+  })
+  try {
+    const t = await Promise.race([
+      loadTraceStream(Readable.from(chunks(bytes, size)), { source: 'fuzz' }),
+      watchdog,
+    ])
+    if (t === 'hang') {
+      stream.hangs++
+      if (stream.examples.length < 5) stream.examples.push({ hang: true, input: text.slice(0, 300) })
+      return
+    }
+    stream.ok++
+    if (complete) {
+      stream.comparedWithWholeDocument++
+      const whole = loadTrace(bytes, { source: 'fuzz' })
+      if (JSON.stringify(whole) !== JSON.stringify(t)) {
+        stream.mismatches++
+        if (stream.examples.length < 5) stream.examples.push({ mismatch: true, input: text.slice(0, 300) })
+      }
+    }
+  } catch (e) {
+    if (isDnnperfError(e)) stream.typedErrors[e.code] = (stream.typedErrors[e.code] ?? 0) + 1
+    else {
+      stream.crashes++
+      if (stream.examples.length < 5)
+        stream.examples.push({ message: String(e?.message ?? e).slice(0, 200), input: text.slice(0, 300) })
+    }
+  } finally {
+    clearTimeout(timer)
+  }
+}
 const t0 = performance.now()
 for (const c of fc.sample(arb, { numRuns: count, seed })) {
   const t = validTrace()
@@ -217,6 +275,15 @@ for (const c of fc.sample(arb, { numRuns: count, seed })) {
   if (c.cut !== undefined) text = text.slice(0, Math.floor(text.length * c.cut))
   let bytes = new TextEncoder().encode(text)
   if (c.gzip) bytes = gzipSync(bytes)
+  let complete = c.cut === undefined && (c.top === 'object' || c.top === 'array')
+  if (complete) {
+    try {
+      loadTrace(bytes)
+    } catch {
+      complete = false // both readers reject it: compared through the typed-error counts only
+    }
+  }
+  await streamed(bytes, c.chunk, text, complete)
   try {
     const a = analyzeTrace(bytes, {
       ...(c.recipe !== undefined ? { whatIf: c.recipe, whatIfOptions: { gradientBytes: 1e6 } } : {}),
@@ -242,4 +309,6 @@ for (const c of fc.sample(arb, { numRuns: count, seed })) {
     }
   }
 }
-console.log(JSON.stringify({ count, seed, seconds: (performance.now() - t0) / 1e3, ...outcomes }, null, 2))
+console.log(
+  JSON.stringify({ count, seed, seconds: (performance.now() - t0) / 1e3, ...outcomes, stream }, null, 2),
+)

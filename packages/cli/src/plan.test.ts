@@ -219,7 +219,40 @@ describe('dnnperf plan search', () => {
     expect(r.out).toMatch(/^no plan fits\.\n.*over memory/)
   })
 
-  it('explains that the DP planner is not available yet', async () => {
+  it('runs the downset DP planner: stages cover every layer within the devices', async () => {
+    const args = ['--model', 'gpt2-xl', '--cluster', 'dgx-a100', '--gpus', '16', '--global-batch', '512']
+    const r = await cli('plan', 'search', ...args, '--planner', 'dp', '--json')
+    expect(r.err).toBe('')
+    const dp = JSON.parse(r.out)
+    expect(dp).toMatchObject({ method: 'piper-downset-dp', status: 'optimal' })
+    expect(dp.boundS).toBe(dp.objectiveS)
+    expect(dp.devicesUsed).toBeLessThanOrEqual(16)
+    // embedding + 48 blocks + output head, each in exactly one stage
+    const nodes = dp.stages.flatMap((st: { nodes: string[] }) => st.nodes)
+    expect(nodes).toHaveLength(50)
+    expect(new Set(nodes).size).toBe(50)
+    expect(Math.max(...dp.stages.map((st: { timePerSampleS: number }) => st.timePerSampleS))).toBeCloseTo(
+      dp.objectiveS,
+      12,
+    )
+  })
+
+  it('runs the PipeDream-2BW planner: every returned plan is 2BW or a single stage, best first', async () => {
+    const args = ['--model', 'gpt2-xl', '--cluster', 'dgx-a100', '--gpus', '16', '--global-batch', '512']
+    const r = await cli('plan', 'search', ...args, '--planner', '2bw', '--top', '4', '--json')
+    expect(r.err).toBe('')
+    const s = JSON.parse(r.out)
+    expect(s).toMatchObject({ method: 'pipedream-2bw', status: 'optimal' })
+    const all = [s.best, ...s.runnersUp]
+    for (const e of all) {
+      expect(e.fits).toBe(true)
+      if (e.plan.pipelineParallel > 1) expect(e.plan.schedule).toBe('2bw')
+      expect(e.iterationTimeS).toBeGreaterThanOrEqual(s.best.iterationTimeS)
+    }
+    expect(s.objectiveS).toBe(s.best.iterationTimeS)
+  })
+
+  it('rejects an unknown planner naming the flag', async () => {
     const r = await cli(
       'plan',
       'search',
@@ -232,9 +265,9 @@ describe('dnnperf plan search', () => {
       '--global-batch',
       '8',
       '--planner',
-      'dp',
+      'magic',
     )
     expect(r.code).toBe(1)
-    expect(r.err).toContain('not implemented yet')
+    expect(r.err).toContain('--planner')
   })
 })

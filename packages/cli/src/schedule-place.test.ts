@@ -93,5 +93,50 @@ describe.skipIf(!existsSync(dataDir))(
       const validated = JSON.parse((await cli('graph', 'validate', file, '--json')).out)
       expect(validated).toMatchObject({ valid: true, format: 'dnn-partitioning' })
     })
+
+    it('runs the integer programs, PipeDream and the latency objective on the same instance', async () => {
+      const file = join(dataDir, 'throughput-inputs/LayerGraphs/resnet50_inference.json')
+      const two = ['--accelerators', '2']
+      const dp = JSON.parse((await cli('place', file, ...two, '--json')).out)
+      const ip = JSON.parse(
+        (await cli('place', file, ...two, '--method', 'ip', '--time-limit', '60', '--json')).out,
+      )
+      expect(ip).toMatchObject({ method: 'ip', status: 'optimal' })
+      expect(ip.objective).toBeCloseTo(dp.objective, 6)
+      const nc = JSON.parse(
+        (await cli('place', file, ...two, '--method', 'ip-noncontiguous', '--time-limit', '5', '--json')).out,
+      )
+      // warm-started from the DP split, so even a time-limited solve is no worse, and its bound is valid
+      expect(['optimal', 'timeLimit']).toContain(nc.status)
+      expect(nc.objective).toBeLessThanOrEqual(dp.objective * (1 + 1e-9))
+      expect(nc.bestBound).toBeLessThanOrEqual(nc.objective * (1 + 1e-9))
+      const pd = JSON.parse((await cli('place', file, ...two, '--method', 'pipedream', '--json')).out)
+      // PipeDream may replicate stages (data parallelism), which the Tarnawski model has no notion of, so its
+      // time per sample is not bounded by the DP's; it must use at most the two accelerators.
+      expect(pd).toMatchObject({ method: 'pipedream', status: 'optimal' })
+      const units = pd.devices.reduce((a: number, d: { replication?: number }) => a + (d.replication ?? 1), 0)
+      expect(units).toBeLessThanOrEqual(2)
+      expect(pd.objective).toBeGreaterThan(0)
+      const lat = await cli(
+        'place',
+        file,
+        ...two,
+        '--objective',
+        'latency',
+        '--method',
+        'ip',
+        '--time-limit',
+        '5',
+        '--json',
+      )
+      expect(lat.err).toBe('')
+      const latency = JSON.parse(lat.out)
+      expect(['optimal', 'timeLimit']).toContain(latency.status)
+      // one sample through the graph takes at least its DP bottleneck stage
+      expect(latency.objective).toBeGreaterThanOrEqual(dp.objective * (1 - 1e-9))
+      const bad = await cli('place', file, '--objective', 'latency', '--method', 'dp')
+      expect(bad.code).toBe(1)
+      expect(bad.err).toMatch(/METHOD_UNAVAILABLE/)
+    }, 60_000)
   },
 )

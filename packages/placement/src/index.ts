@@ -13,6 +13,26 @@ export type {
   PlacementMethod,
 } from './types.js'
 
+// Tarnawski et al. 2020 integer programs (throughput contiguous / non-contiguous, latency) on @dnnperf/milp,
+// and the async dispatcher covering every method
+export { placeIp, placeIpNonContiguous } from './ip/throughput-ip.js'
+export { placeLatencyIp } from './ip/latency-ip.js'
+export { placeAsync } from './place.js'
+export type { PlaceAsyncOptions } from './place.js'
+export type { IpOptions, LatencyIpOptions } from './ip/types.js'
+export { IpSolverError } from './ip/errors.js'
+
+// PipeDream (SOSP 2019) planner: hierarchical DP with replication on a layer chain
+export { planPipeDream } from './pipedream/pipedream-dp.js'
+export { placePipeDream, pipeDreamLayers } from './pipedream/place-pipedream.js'
+export type {
+  PipeDreamLayer,
+  PipeDreamLevel,
+  PipeDreamOptions,
+  PipeDreamStage,
+  PipeDreamPlan,
+} from './pipedream/types.js'
+
 // baselines
 export { placeSingleDevice, placeGreedy } from './baselines.js'
 
@@ -33,6 +53,27 @@ export { resolveTransformerShape, transformerShapeFromMetadata } from './plan/sh
 export type { ResolvedTransformerShape } from './plan/shape.js'
 export { searchPlans } from './plan/search.js'
 export type { PlanSearchOptions, PlanSearchResult } from './plan/search.js'
+export { planPipeDream2bw } from './plan/pipedream-2bw.js'
+export type { PipeDream2bwOptions } from './plan/pipedream-2bw.js'
+// Piper / PHAZE downset DP over stage boundaries with per-stage data and tensor parallelism
+export { planDownsetDp } from './plan/downset-dp.js'
+export { layerGraphProblem } from './plan/layer-graph.js'
+export type {
+  DownsetDpOptions,
+  DownsetDpResult,
+  DownsetDpStage,
+  LayerGraphProblemOptions,
+} from './plan/types.js'
+// lowering a plan to an execution task graph and simulating it (the IR's discrete-event engine)
+export { lowerPlan, simulatePlan, lowerPipeline, simulateLoweredPipeline } from './plan/lower.js'
+export type {
+  PipelineTimings,
+  LowerPlanOptions,
+  LoweredPipeline,
+  PlanTaskRole,
+  PlanTimelineItem,
+  PlanSimulation,
+} from './plan/types.js'
 export type {
   TransformerShape,
   PipelineScheduleKind,

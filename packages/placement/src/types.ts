@@ -23,6 +23,13 @@ export interface PlacedDevice {
   readonly nodes: readonly string[]
   /** Load in the instance's time unit: compute plus (accelerators) communication. */
   readonly load: number
+  /** PipeDream: how many devices run this stage as data-parallel replicas (the stage counts once in `devices`). */
+  readonly replication?: number
+  /** Latency objective: physical accelerator index (several slots may share one accelerator). */
+  readonly deviceIndex?: number
+  /** Latency objective: when the device's call starts and ends, in the instance's time unit. */
+  readonly start?: number
+  readonly finish?: number
 }
 
 /**
@@ -43,6 +50,12 @@ export interface MaxLoadResult {
   readonly devices: readonly PlacedDevice[]
   /** Size of the search: ideals of the contracted forward graph, where the method uses them. */
   readonly idealCount?: number
+  /** What `objective` measures; absent means `throughput` (max device load). `latency`: single-sample latency. */
+  readonly objectiveKind?: 'throughput' | 'latency'
+  /** Solver back-end of an integer program. */
+  readonly solver?: 'glpk' | 'highs'
+  /** Things the caller should know about how the answer was obtained (e.g. a graph linearised to a chain). */
+  readonly notes?: readonly string[]
 }
 
 /** A split to evaluate: for each device its kind and node ids (backward nodes may be omitted, see evaluator). */

@@ -8,6 +8,7 @@ import type { ChromeTrace } from './timeline.js'
 import type { CriticalPathSummary, LoadedTrace, TraceAnalysis, TraceSimulation } from './types.js'
 import type { WhatIfOptions } from './what-if.js'
 import { whatIf as applyWhatIf } from './what-if.js'
+import { presetOfDeviceName } from './what-if-device.js'
 
 /** Options of {@link analyzeTrace}. */
 export interface AnalyzeTraceOptions {
@@ -83,7 +84,11 @@ export function analyzeTrace(
   let whatIfBreakdown: TraceAnalysis['whatIfBreakdownS'] = null
   let whatIfSim: TraceSimulation | undefined
   if (options.whatIf !== undefined) {
-    const transformed = applyWhatIf(options.whatIf, graph, options.whatIfOptions ?? {})
+    const fromGpu = presetOfDeviceName(trace.metadata.deviceName)
+    const transformed = applyWhatIf(options.whatIf, graph, {
+      ...(fromGpu !== undefined ? { fromGpu } : {}),
+      ...options.whatIfOptions,
+    })
     whatIfSim = simulateTrace(transformed)
     whatIfResult = {
       name: options.whatIf,

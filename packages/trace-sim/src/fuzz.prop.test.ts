@@ -1,7 +1,11 @@
+import { Readable } from 'node:stream'
+import { gzipSync } from 'node:zlib'
 import fc from 'fast-check'
 import { isDnnperfError } from '@dnnperf/ir'
 import { describe, expect, it } from 'vitest'
 import { analyzeTrace } from './analyze.js'
+import { loadTraceStream } from './load-trace-file.js'
+import { loadTrace } from './load-trace.js'
 import { smallTrace } from './test-fixtures.js'
 
 /** Mutations of a valid trace: wrong types, missing or negative fields, junk values, truncation, shuffles. */
@@ -80,6 +84,74 @@ describe('malformed traces', () => {
         },
       ),
       { numRuns: 300 },
+    )
+  })
+})
+
+const chunked = (bytes: Uint8Array, size: number): Readable => {
+  const parts: Buffer[] = []
+  for (let i = 0; i < bytes.length; i += size) parts.push(Buffer.from(bytes.subarray(i, i + size)))
+  return Readable.from(parts)
+}
+
+/** JSON text of arbitrary shape (any JSON value, pretty or compact) holding Chrome-trace-like events. */
+const arbDocument = fc
+  .record({
+    events: fc.array(
+      fc.record({
+        ph: fc.constantFrom('X', 'X', 'i', 's'),
+        cat: fc.constantFrom('kernel', 'cpu_op', 'cuda_runtime', 'x"y\\z'),
+        name: fc.string({ maxLength: 12 }),
+        pid: fc.oneof(fc.nat(5), fc.string({ maxLength: 3 })),
+        tid: fc.nat(9),
+        ts: fc.double({ min: 0, max: 1e9, noNaN: true }),
+        dur: fc.double({ min: -5, max: 1e4, noNaN: true }),
+        args: fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+      }),
+      { minLength: 1, maxLength: 12 },
+    ),
+    extra: fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+    bare: fc.boolean(),
+    indent: fc.constantFrom(0, 1, 2),
+  })
+  .map(({ events, extra, bare, indent }) => {
+    const { traceEvents: _drop, ...rest } = extra as Record<string, unknown>
+    return JSON.stringify(bare ? events : { ...rest, traceEvents: events }, null, indent)
+  })
+
+describe('streaming reader', () => {
+  it('equals the whole-document reader on any complete document, for any chunking, plain or gzip', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbDocument, fc.integer({ min: 1, max: 64 }), fc.boolean(), async (text, size, gz) => {
+        const bytes = new TextEncoder().encode(text)
+        let expected: unknown
+        try {
+          expected = loadTrace(bytes, { source: 's' })
+        } catch (e) {
+          expect(isDnnperfError(e)).toBe(true)
+          await expect(loadTraceStream(chunked(bytes, size), { source: 's' })).rejects.toMatchObject({
+            code: (e as { code: string }).code,
+          })
+          return
+        }
+        const input = gz ? gzipSync(bytes) : bytes
+        expect(await loadTraceStream(chunked(input, size), { source: 's' })).toEqual(expected)
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  it('never crashes on malformed or truncated input', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbMalformedTrace(), fc.integer({ min: 1, max: 300 }), async (bytes, size) => {
+        try {
+          const t = await loadTraceStream(chunked(bytes, size))
+          expect(t.events.length).toBeGreaterThan(0)
+        } catch (e) {
+          if (!isDnnperfError(e)) throw e
+        }
+      }),
+      { numRuns: 200 },
     )
   })
 })

@@ -1,6 +1,6 @@
 import { expectTypeOf, test } from 'vitest'
-import { analyzeTrace } from './index.js'
-import type { TraceAnalysis } from './index.js'
+import { analyzeTrace, buildExecutionGraph, loadTraceFile } from './index.js'
+import type { DependencyGraph, LoadedTrace, TraceAnalysis } from './index.js'
 
 test('analyzeTrace returns the fields the CLI prints', () => {
   expectTypeOf(analyzeTrace).returns.toExtend<TraceAnalysis>()
@@ -16,4 +16,10 @@ test('analyzeTrace returns the fields the CLI prints', () => {
   expectTypeOf<TraceAnalysis>().toHaveProperty('criticalPath')
   expectTypeOf<TraceAnalysis>().toHaveProperty('warnings')
   expectTypeOf(analyzeTrace).parameter(1).toExtend<{ iteration?: number; whatIf?: string } | undefined>()
+})
+
+test('streaming and execution-trace readers give the same graph types', () => {
+  expectTypeOf(loadTraceFile).returns.toEqualTypeOf<Promise<LoadedTrace>>()
+  expectTypeOf(buildExecutionGraph).returns.toEqualTypeOf<DependencyGraph>()
+  expectTypeOf(analyzeTrace).parameter(0).toExtend<string | Uint8Array | LoadedTrace>()
 })

@@ -7,6 +7,8 @@ export type { TraceAnalysis, Breakdown, KernelStat, CriticalPathSummary } from '
 
 // ingestion
 export { loadTrace } from './load-trace.js'
+export { loadTraceFile, loadTraceStream } from './load-trace-file.js'
+export type { LoadTraceFileOptions } from './load-trace-file.js'
 export type {
   LoadedTrace,
   LoadTraceOptions,
@@ -14,6 +16,17 @@ export type {
   TraceActivity,
   TraceWarning,
   ProfilerStep,
+} from './types.js'
+
+// execution traces (PyTorch host ET, Chakra ET) into the same dependency graph
+export { loadExecutionTrace } from './load-execution-trace.js'
+export type { LoadExecutionTraceOptions } from './load-execution-trace.js'
+export { buildExecutionGraph, linkExecutionTrace } from './build-execution-graph.js'
+export type {
+  ExecutionTrace,
+  ExecutionTraceNode,
+  ExecutionNodeKind,
+  ExecutionGraphOptions,
 } from './types.js'
 
 // dependency graph and replay
@@ -40,10 +53,13 @@ export {
   addExecutor,
   rescheduleTask,
   cloneGraph,
+  unrollIterations,
 } from './primitives.js'
 export type { InsertedTask } from './primitives.js'
 export { whatIf, WHAT_IF_RECIPES } from './what-if.js'
 export type { WhatIfOptions } from './what-if.js'
+export { deviceScaling, presetOfDeviceName } from './what-if-device.js'
+export type { DeviceScaling } from './what-if-device.js'
 export { allReduceTimeS } from './all-reduce.js'
 export type { AllReduceLink } from './all-reduce.js'
 

@@ -7,9 +7,8 @@ import type { TraceWarning } from './types.js'
 
 /**
  * Bytes → parsed JSON document, tolerant of gzip, tar(.gz) archives holding one trace, and truncation.
- * @throws LimitExceededError (`LIMIT_EXCEEDED`) beyond Node's maximum string length (~512 MiB of text).
- * This is the only place that sees the whole text: a streaming tokenizer can replace `parseJsonText` later
- * without touching normalisation, which consumes one event object at a time.
+ * @throws LimitExceededError (`LIMIT_EXCEEDED`) beyond Node's maximum string length (~512 MiB of text); such files
+ * go through `loadTraceFile`, which streams them into the same normaliser one event at a time.
  */
 export function readTraceDocument(
   input: string | Uint8Array,
@@ -26,10 +25,10 @@ export function readTraceDocument(
   } else bytes = input
   bytes = maybeGunzip(bytes, source, warnings)
   if (isTar(bytes)) bytes = maybeGunzip(extractTraceFromTar(bytes, source), source, warnings)
-  // Node cannot hold more text than this in one string; such traces need the streaming tokenizer (not yet here).
+  // Node cannot hold more text than this in one string; such traces need the streaming `loadTraceFile`.
   if (bytes.length > bufferConstants.MAX_STRING_LENGTH) {
     throw new LimitExceededError({
-      what: `trace text of ${bytes.length} bytes (whole-document parse)`,
+      what: `trace text of ${bytes.length} bytes (whole-document parse; stream it with loadTraceFile)`,
       limit: bufferConstants.MAX_STRING_LENGTH,
     })
   }

@@ -75,6 +75,8 @@ export interface LoadedTrace {
     readonly flowEventCount: number
     readonly rank: number | undefined
     readonly worldSize: number | undefined
+    /** `deviceProperties[0].name` (e.g. `NVIDIA A100-SXM4-80GB`), the default source device of the `gpu` what-if. */
+    readonly deviceName: string | undefined
   }
 }
 
@@ -241,4 +243,47 @@ export interface TraceAnalysis {
   readonly criticalPath: CriticalPathSummary
   readonly kernelStats: readonly KernelStat[]
   readonly warnings: readonly TraceWarning[]
+}
+
+/** Where an execution-trace node runs. */
+export type ExecutionNodeKind = 'cpu' | 'gpu' | 'comm' | 'memory' | 'metadata'
+
+/** One node of an execution trace (PyTorch host ET or Chakra ET), normalised across formats. */
+export interface ExecutionTraceNode {
+  readonly id: number
+  readonly name: string
+  readonly kind: ExecutionNodeKind
+  /** Host ET: the calling node in the call tree (`parent`, or `ctrl_deps` in 1.0.2 nested form). */
+  readonly parent?: number
+  /** Converted Chakra ET: explicit control and data dependencies (node ids). */
+  readonly ctrlDeps: readonly number[]
+  readonly dataDeps: readonly number[]
+  /** Converted Chakra ET: `duration_micros` / `runtime`, seconds. Host ETs carry no times. */
+  readonly durationS?: number
+  readonly startS?: number
+  /** Record-function id (host ET `rf_id`): joins Kineto `cpu_op` events. */
+  readonly rfId?: number
+  readonly tid?: number
+  /** Host ET: tensor ids read and written (first element of each tensor tuple), for data dependencies. */
+  readonly inputTensors: readonly number[]
+  readonly outputTensors: readonly number[]
+}
+
+/** An execution trace after reading. */
+export interface ExecutionTrace {
+  readonly source: string
+  /** `host-et` (PyTorch ExecutionTraceObserver JSON, flat 1.0.1 or nested 1.0.2+), `chakra-json` (jsonized
+   * `workload_graph`) or `chakra-protobuf` (`.et`). */
+  readonly format: 'host-et' | 'chakra-json' | 'chakra-protobuf'
+  readonly schema: string | undefined
+  readonly nodes: readonly ExecutionTraceNode[]
+  readonly warnings: TraceWarning[]
+}
+
+/** Options of {@link buildExecutionGraph}. */
+export interface ExecutionGraphOptions {
+  /** Kineto trace of the same run: host-ET operators take their durations from the matching `cpu_op`. */
+  readonly kineto?: LoadedTrace
+  /** Converted ETs: keep every control dependency and fail on a cycle they close [false: drop those]. */
+  readonly strictControlDependencies?: boolean
 }

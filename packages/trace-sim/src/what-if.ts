@@ -12,6 +12,8 @@ import {
   unrollIterations,
 } from './primitives.js'
 import type { DependencyGraph, TaskClass } from './types.js'
+import { exclusiveLaunches, reconstructBatchNorm } from './what-if-batchnorm.js'
+import { changeDevice } from './what-if-device.js'
 
 /** Options of the what-if recipes; each recipe reads the fields it needs. Defaults in brackets. */
 export interface WhatIfOptions {
@@ -37,6 +39,11 @@ export interface WhatIfOptions {
   /** vDNN: activation bytes of the iteration (required; traces do not record them) and PCIe bandwidth [12e9]. */
   readonly activationBytes?: number
   readonly pcieBandwidthBytesPerS?: number
+  /** `gpu`: the preset the trace was recorded on (or `gpu:FROM:TO`) and the dtype of the peak used [fp32]. */
+  readonly fromGpu?: string
+  readonly gpuDtype?: string
+  /** `reconstructed-bn`: factor on batch-norm kernels after fusing the following ReLU [0.5]. */
+  readonly batchNormFactor?: number
 }
 
 /** Names accepted by {@link whatIf}; `ddp:N` and `dgc:N` carry the rank count. */
@@ -46,6 +53,10 @@ export const WHAT_IF_RECIPES: readonly string[] = [
   'scale-class',
   'ddp',
   'dgc',
+  'p3',
+  'vdnn',
+  'reconstructed-bn',
+  'gpu',
   'no-optimizer',
 ]
 
@@ -70,7 +81,12 @@ export const WHAT_IF_RECIPES: readonly string[] = [
  *   back on a prefetch stream while the following layer's backward runs, and the layer's backward waits for it.
  *   `activationBytes` is split over layers in proportion to their forward GPU time; backward kernels are matched
  *   to layers by position (as in `p3`).
+ * - `reconstructed-bn`: batch norm restructured (Jung et al., Daydream §5.3): the ReLU after each batch-norm kernel
+ *   fused into it, batch-norm kernels × `batchNormFactor` [0.5].
+ * - `gpu:TO` (with `fromGpu`) or `gpu:FROM:TO`: the trace moved to another `@dnnperf/cost-model` accelerator
+ *   preset; compute-bound kernels scale by the peak FLOP/s ratio, memory-bound ones by the bandwidth ratio.
  * - `no-optimizer`: removes the optimizer phase (an upper bound on what optimizer work costs).
+ * - `A+B`: recipes applied one after the other (`amp+fused-adam`).
  *
  * Heuristic (recipe factors are Daydream's defaults). O(V + E).
  *
@@ -78,8 +94,24 @@ export const WHAT_IF_RECIPES: readonly string[] = [
  * @throws InvalidValueError (`INVALID_VALUE`) for a bad factor, rank count, or when `ddp` has no gradient size.
  */
 export function whatIf(name: string, graph: DependencyGraph, options: WhatIfOptions = {}): DependencyGraph {
-  const [recipe, arg] = name.split(':') as [string, string | undefined]
+  if (name.includes('+')) return name.split('+').reduce((g, part) => whatIf(part.trim(), g, options), graph)
+  const [recipe, arg, arg2] = name.split(':') as [string, string | undefined, string | undefined]
   switch (recipe) {
+    case 'reconstructed-bn':
+      return reconstructBatchNorm(graph, positive(options.batchNormFactor ?? 0.5, 'batchNormFactor'))
+    case 'gpu': {
+      const to = arg2 ?? arg
+      const from = arg2 !== undefined ? arg : options.fromGpu
+      if (to === undefined || from === undefined) {
+        throw new InvalidValueError({
+          at: 'whatIf gpu',
+          field: to === undefined ? 'recipe' : 'fromGpu',
+          value: name,
+          expected: 'gpu:TO with options.fromGpu (or the trace device), or gpu:FROM:TO, preset names',
+        })
+      }
+      return changeDevice(graph, from, to, options.gpuDtype)
+    }
     case 'amp':
       return amp(graph, options)
     case 'fused-adam':
@@ -139,12 +171,8 @@ function fusedAdam(graph: DependencyGraph): DependencyGraph {
     })
     return out
   }
-  const kernelSet = new Set(kernels)
-  const launches = new Set<number>()
-  for (const d of graph.dependencies) if (d.kind === 'launch' && kernelSet.has(d.to)) launches.add(d.from)
-  // Only drop launch calls that launch nothing else and do not block.
-  for (const d of graph.dependencies)
-    if (d.kind === 'launch' && launches.has(d.from) && !kernelSet.has(d.to)) launches.delete(d.from)
+  // Only drop launch calls that launch nothing else.
+  const launches = new Set(exclusiveLaunches(graph, new Set(kernels)))
   const first = kernels.reduce((a, b) => (graph.tasks[b]!.order < graph.tasks[a]!.order ? b : a))
   const firstTask = graph.tasks[first]!
   const launchOfFirst = graph.dependencies.find((d) => d.kind === 'launch' && d.to === first)

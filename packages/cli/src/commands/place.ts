@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { InvalidValueError, readPlacementProblem } from '@dnnperf/ir'
-import type { MaxLoadResult, PlaceOptions } from '@dnnperf/placement'
-import { place } from '@dnnperf/placement'
+import type { MaxLoadResult, PlaceAsyncOptions } from '@dnnperf/placement'
+import { placeAsync } from '@dnnperf/placement'
 import { readJsonFile } from '../files.js'
 import { parseBytes } from '../hardware.js'
 import { keyValues, table } from '../format.js'
@@ -17,6 +17,7 @@ interface PlaceFlags {
   accelerators?: string
   cpus?: string
   memory?: string
+  solver: string
   json?: boolean
 }
 
@@ -54,8 +55,9 @@ export function registerPlace(program: Command, io: CliIo): void {
     .option('--accelerators <n>', 'accelerators (default: from the instance)')
     .option('--cpus <n>', 'CPU cores (default: from the instance)')
     .option('--memory <bytes>', 'memory per accelerator (default: from the instance)')
+    .option('--solver <s>', 'MILP back-end of the integer programs: highs | glpk', 'highs')
     .option('--json', 'print the result as JSON')
-    .action((file: string, o: PlaceFlags) => {
+    .action(async (file: string, o: PlaceFlags) => {
       if (!(METHODS as readonly string[]).includes(o.method)) {
         throw new InvalidValueError({
           at: 'command line',
@@ -72,22 +74,31 @@ export function registerPlace(program: Command, io: CliIo): void {
           expected: 'throughput or latency',
         })
       }
+      if (o.solver !== 'highs' && o.solver !== 'glpk') {
+        throw new InvalidValueError({
+          at: 'command line',
+          field: '--solver',
+          value: o.solver,
+          expected: 'highs or glpk',
+        })
+      }
       const { format, problem } = readPlacementProblem(readJsonFile(file) as never)
       const timeLimitS = positiveNumber('--time-limit', o.timeLimit)
       const idealLimit = positiveInt('--ideal-limit', o.idealLimit)
       const acceleratorCount = nonNegativeInt('--accelerators', o.accelerators)
       const cpuCount = nonNegativeInt('--cpus', o.cpus)
       const acceleratorMemoryBytes = parseBytes('--memory', o.memory)
-      const options: PlaceOptions = {
-        method: o.method as PlaceOptions['method'] & string,
+      const options: PlaceAsyncOptions = {
+        method: o.method as PlaceAsyncOptions['method'] & string,
         objective: o.objective,
+        solver: o.solver,
         ...(timeLimitS !== undefined ? { timeLimitS } : {}),
         ...(idealLimit !== undefined ? { idealLimit } : {}),
         ...(acceleratorCount !== undefined ? { acceleratorCount } : {}),
         ...(cpuCount !== undefined ? { cpuCount } : {}),
         ...(acceleratorMemoryBytes !== undefined ? { acceleratorMemoryBytes } : {}),
       }
-      const r = place(problem, options)
+      const r = await placeAsync(problem, options)
       emit(io, o.json === true, r, () => render(r, file, format))
     })
 }

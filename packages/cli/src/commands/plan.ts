@@ -1,9 +1,19 @@
 import type { Command } from 'commander'
-import type { PlanEvaluation, PlanInput, RecomputeMode, TransformerShape } from '@dnnperf/placement'
+import type {
+  DownsetDpResult,
+  PlanEvaluation,
+  PlanInput,
+  PlanSearchResult,
+  RecomputeMode,
+  TransformerShape,
+} from '@dnnperf/placement'
 import {
   evaluatePlan,
   formatSchedule,
+  layerGraphProblem,
   parseSchedule,
+  planDownsetDp,
+  planPipeDream2bw,
   resolvePlanCluster,
   searchPlans,
   transformerShapeFromMetadata,
@@ -37,7 +47,11 @@ interface EvaluateFlags extends PlanFlags {
 interface SearchFlags extends PlanFlags {
   planner: string
   top: string
+  microbatch?: string
+  tp?: string
 }
+
+const PLANNERS = ['exhaustive', '2bw', 'dp'] as const
 
 function need(flag: string, raw: string | undefined): number {
   const v = positiveInt(flag, raw)
@@ -119,6 +133,27 @@ function renderEvaluation(e: PlanEvaluation): string {
   ].join('\n')
 }
 
+function renderDownsetDp(r: DownsetDpResult): string {
+  const head = `status ${r.status}; bottleneck ${si(r.objectiveS ?? Number.NaN, 's')} per sample; ${r.devicesUsed} devices used, ${r.downsets} downsets, ${r.pairs} pairs; ${si(r.timeS, 's')}`
+  if (r.status !== 'optimal') return `${head}\nno split fits memory.`
+  const rows = r.stages.map((st, i) => [
+    String(i),
+    st.nodes.length === 1
+      ? st.nodes[0]!
+      : `${st.nodes[0]} … ${st.nodes[st.nodes.length - 1]} (${st.nodes.length})`,
+    `${st.tensorParallel}×${st.dataParallel}`,
+    [...new Set(st.configIds)].join(', '),
+    si(st.timePerSampleS, 's'),
+    bytes(st.memoryBytes),
+    String(st.inFlightMicrobatches),
+  ])
+  return [
+    head,
+    '',
+    table(['stage', 'layers', 'tp×dp', 'configuration', 'time/sample', 'memory', 'in flight'], rows),
+  ].join('\n')
+}
+
 export function registerPlan(program: Command, io: CliIo): void {
   const plan = program
     .command('plan')
@@ -180,28 +215,53 @@ export function registerPlan(program: Command, io: CliIo): void {
   )
     .option(
       '--planner <name>',
-      'exhaustive (degrees × microbatch × schedule × recompute) | 2bw (the same search over PipeDream-2BW plans) | dp',
+      'exhaustive (degrees × microbatch × schedule × recompute) | 2bw (PipeDream-2BW: width, depth, microbatch, recompute) | dp (Piper/PHAZE downset DP: stage boundaries with tp and dp per stage)',
       'exhaustive',
     )
     .option('--top <k>', 'plans to return (best plus runners-up)', '5')
+    .option(
+      '--microbatch <n>',
+      'dp and 2bw planners: microbatch size (2bw default: tries 1-32; dp default 1)',
+    )
+    .option('--tp <n>', '2bw planner: tensor-parallel degree inside each stage (default 1)')
     .action((o: SearchFlags) => {
-      if (o.planner !== 'exhaustive' && o.planner !== '2bw') {
+      if (!(PLANNERS as readonly string[]).includes(o.planner)) {
         throw new InvalidValueError({
           at: 'command line',
           field: '--planner',
           value: o.planner,
-          expected:
-            o.planner === 'dp'
-              ? 'exhaustive or 2bw (the downset DP planner is not implemented yet)'
-              : 'exhaustive or 2bw',
+          expected: PLANNERS.join(', '),
         })
       }
-      const r = searchPlans(modelShape(o.model, positiveInt('--seq', o.seq)), cluster(o.cluster), {
-        gpus: need('--gpus', o.gpus),
-        globalBatch: need('--global-batch', o.globalBatch),
-        top: need('--top', o.top),
-        ...(o.planner === '2bw' ? { schedules: ['2bw'] as const } : {}),
-      })
+      const shape = modelShape(o.model, positiveInt('--seq', o.seq))
+      const gpus = need('--gpus', o.gpus)
+      const globalBatch = need('--global-batch', o.globalBatch)
+      const microbatchSize = positiveInt('--microbatch', o.microbatch)
+      if (o.planner === 'dp') {
+        const problem = layerGraphProblem(shape, cluster(o.cluster), {
+          gpus,
+          globalBatch,
+          ...(microbatchSize !== undefined ? { microbatchSize } : {}),
+        })
+        const r = planDownsetDp(problem)
+        emit(io, o.json === true, r, () => renderDownsetDp(r))
+        return
+      }
+      const tensorParallel = positiveInt('--tp', o.tp)
+      const r: PlanSearchResult =
+        o.planner === '2bw'
+          ? planPipeDream2bw(shape, cluster(o.cluster), {
+              gpus,
+              globalBatch,
+              top: need('--top', o.top),
+              ...(microbatchSize !== undefined ? { microbatchSizes: [microbatchSize] } : {}),
+              ...(tensorParallel !== undefined ? { tensorParallel } : {}),
+            })
+          : searchPlans(shape, cluster(o.cluster), {
+              gpus,
+              globalBatch,
+              top: need('--top', o.top),
+            })
       emit(io, o.json === true, r, () => {
         const stats = `${r.candidates} candidates: ${r.invalid} invalid, ${r.prunedByMemory} over memory (bound), ${r.prunedByBound} pruned by the time bound, ${r.evaluated} evaluated (${r.evaluatedNotFitting} over memory); ${si(r.timeS, 's')}`
         if (r.best === null) return `no plan fits.\n${stats}`

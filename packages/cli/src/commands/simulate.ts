@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { analyzeTrace } from '@dnnperf/trace-sim'
+import { analyzeTrace, loadTraceFile } from '@dnnperf/trace-sim'
 import type { TraceAnalysis, WhatIfOptions } from '@dnnperf/trace-sim'
 import { NotFoundError } from '@dnnperf/ir'
 import { keyValues, si, table } from '../format.js'
@@ -72,7 +72,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
     .option('--iteration <n>', 'ProfilerStep number (default: the last complete step)')
     .option(
       '--what-if <recipe>',
-      'amp | fused-adam | ddp:N | dgc:N | p3:N | vdnn | scale-class | no-optimizer',
+      'amp | fused-adam | reconstructed-bn | ddp:N | dgc:N | p3:N | vdnn | gpu:<preset> | scale-class | no-optimizer',
     )
     .option(
       '--timeline <out.json>',
@@ -82,7 +82,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
     .option('--activation-bytes <bytes>', 'activation size for vdnn')
     .option('--bandwidth <bytes-per-s>', 'link bandwidth for ddp/dgc/p3 (default 12.5e9)')
     .option('--json', 'print the analysis as JSON')
-    .action((trace: string, o: SimulateFlags) => {
+    .action(async (trace: string, o: SimulateFlags) => {
       if (!existsSync(trace)) throw new NotFoundError({ what: 'trace file', key: trace })
       const iteration = nonNegativeInt('--iteration', o.iteration)
       const gradientBytes = parseBytes('--gradient-bytes', o.gradientBytes)
@@ -93,7 +93,9 @@ export function registerSimulate(program: Command, io: CliIo): void {
         ...(activationBytes !== undefined ? { activationBytes } : {}),
         ...(bandwidth !== undefined ? { bandwidthBytesPerS: bandwidth } : {}),
       }
-      const { timeline, ...analysis } = analyzeTrace(trace, {
+      // streamed: a large trace is parsed in bounded memory, keeping only what the graph needs
+      const loaded = await loadTraceFile(trace)
+      const { timeline, ...analysis } = analyzeTrace(loaded, {
         ...(iteration !== undefined ? { iteration } : {}),
         ...(o.whatIf !== undefined ? { whatIf: o.whatIf, whatIfOptions } : {}),
         timeline: o.timeline !== undefined,

@@ -84,6 +84,29 @@ interface DeviceTime {
 }
 
 /**
+ * The per-stage pieces behind an evaluation, for lowering a plan to a task graph (lower.ts). Per device and
+ * microbatch: forward and backward compute (recomputation in the backward), exposed tensor-parallel collectives
+ * of each pass, the first and last model chunk's extra parts; one pipeline message; per-stage data-parallel
+ * communication and optimizer step. Internal.
+ */
+export interface PlanTimingDetail {
+  readonly layerS: { readonly forwardS: number; readonly backwardS: number }
+  readonly layerTensorParallelS: { readonly forwardS: number; readonly backwardS: number }
+  readonly embeddingS: { readonly forwardS: number; readonly backwardS: number }
+  readonly outputS: { readonly forwardS: number; readonly backwardS: number }
+  readonly embeddingTensorParallelS: number
+  readonly outputTensorParallelS: number
+  readonly p2pMessageS: number
+  /** Per stage: data-parallel communication before overlap, and the extra ZeRO-3 gathers (not overlappable). */
+  readonly dataParallelCommS: readonly number[]
+  readonly zero3GatherS: readonly number[]
+  readonly optimizerS: readonly number[]
+  readonly tiedEmbeddingS: number
+  readonly overlapGradReduce: boolean
+  readonly cluster: PlanCluster
+}
+
+/**
  * Predicts one training iteration of a decoder transformer under a 3D-parallel plan: iteration time with a
  * breakdown (compute, tensor-parallel communication, pipeline point-to-point, bubble, data-parallel
  * communication, optimizer step), throughput in samples and tokens per second, MFU and HFU, and peak memory per
@@ -110,6 +133,16 @@ export function evaluatePlan(
   planIn: PlanInput | ParallelPlan,
   options: EvaluatePlanOptions = {},
 ): PlanEvaluation {
+  return evaluatePlanDetailed(model, clusterIn, planIn, options).evaluation
+}
+
+/** {@link evaluatePlan} plus the per-stage pieces it was built from. Internal (lower.ts). */
+export function evaluatePlanDetailed(
+  model: TransformerShape,
+  clusterIn: string | PlanClusterInput | PlanCluster,
+  planIn: PlanInput | ParallelPlan,
+  options: EvaluatePlanOptions = {},
+): { evaluation: PlanEvaluation; detail: PlanTimingDetail } {
   const shape = resolveTransformerShape(model)
   const cluster = resolvePlanCluster(clusterIn)
   const plan = resolvePlan(model, asInput(planIn))
@@ -264,6 +297,9 @@ export function evaluatePlan(
   // ---- data-parallel communication and optimizer, worst stage ----
   let dpS = 0
   let optS = 0
+  const dpCommPerStage: number[] = []
+  const z3PerStage: number[] = []
+  const optPerStage: number[] = []
   const hbm = cluster.device.offChip.bandwidthBytesPerS * eff.memory
   plan.stageLayers.forEach((_, j) => {
     const params = stageParams[j]!
@@ -288,11 +324,16 @@ export function evaluatePlan(
     const window = options.overlapGradReduce ? devices[j]!.backwardS : 0
     dpS = Math.max(dpS, Math.max(0, commS - window) + z3S)
     const localParams = plan.zeroStage >= 1 ? params / d : params
-    optS = Math.max(optS, (localParams * (2 * bpp.optimizer + bpp.gradients + bpp.weights)) / hbm)
+    const stageOptS = (localParams * (2 * bpp.optimizer + bpp.gradients + bpp.weights)) / hbm
+    optS = Math.max(optS, stageOptS)
+    dpCommPerStage.push(commS)
+    z3PerStage.push(z3S)
+    optPerStage.push(stageOptS)
   })
   // Tied embeddings across the first and last stage: their gradients are all-reduced once per iteration.
+  let tiedS = 0
   if (shape.tiedEmbeddings && p > 1) {
-    dpS += groupCollectiveS(
+    tiedS = groupCollectiveS(
       'all-reduce',
       2,
       1,
@@ -300,6 +341,7 @@ export function evaluatePlan(
       intra,
       place.pipelineCrossNode ? inter : intra,
     )
+    dpS += tiedS
   }
 
   const breakdownS = {
@@ -389,7 +431,25 @@ export function evaluatePlan(
         : 0
   const hardwareFlops = modelFlops + plan.globalBatch * shape.seq * shape.layers * recomputeFlopsPerToken
   const n = plan.gpus
-  return {
+  const detail: PlanTimingDetail = {
+    layerS: { forwardS: layer.forwardS, backwardS: layer.backwardS + layer.recomputeS },
+    layerTensorParallelS: {
+      forwardS: 2 * tpCollS,
+      backwardS: tpCollS * (plan.recompute === 'full' ? 2 : 0) + tpBackwardS,
+    },
+    embeddingS: { forwardS: emb.forwardS, backwardS: emb.backwardS + emb.recomputeS },
+    outputS: { forwardS: out.forwardS, backwardS: out.backwardS + out.recomputeS },
+    embeddingTensorParallelS: tpEmbS,
+    outputTensorParallelS: tpOutS,
+    p2pMessageS: p2pMsgS,
+    dataParallelCommS: dpCommPerStage,
+    zero3GatherS: z3PerStage,
+    optimizerS: optPerStage,
+    tiedEmbeddingS: tiedS,
+    overlapGradReduce: options.overlapGradReduce ?? false,
+    cluster,
+  }
+  const evaluation: PlanEvaluation = {
     iterationTimeS,
     breakdownS,
     throughputSamplesPerS: plan.globalBatch / iterationTimeS,
@@ -412,4 +472,5 @@ export function evaluatePlan(
     cluster: cluster.name,
     method: 'closed-form',
   }
+  return { evaluation, detail }
 }

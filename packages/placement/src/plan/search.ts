@@ -81,7 +81,8 @@ export interface PlanSearchResult {
   /** Share of valid candidates settled without doubt (evaluated, or pruned by a valid bound): always 1 here. */
   readonly provedFraction: number
   readonly timeS: number
-  readonly method: 'exhaustive-bounded'
+  /** `exhaustive-bounded`: {@link searchPlans}; `pipedream-2bw`: `planPipeDream2bw` (exhaustive over its space). */
+  readonly method: 'exhaustive-bounded' | 'pipedream-2bw'
 }
 
 function divisors(n: number): number[] {

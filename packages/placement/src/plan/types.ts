@@ -5,6 +5,7 @@
  */
 
 import type { AcceleratorSpec, OptimizerRegime } from '@dnnperf/cost-model'
+import type { TaskGraphSpec } from '@dnnperf/ir'
 
 /** A decoder-only transformer described by its configuration numbers (GPT/Llama style). */
 export interface TransformerShape {
@@ -233,4 +234,173 @@ export interface PlanEvaluation {
   readonly cluster: string
   /** Closed-form, heuristic model (Narayanan et al. SC21; Korthikanti et al. 2022). */
   readonly method: 'closed-form'
+}
+
+/**
+ * Per-stage timings of a pipeline, the input of `lowerPipeline`. Arrays are indexed [device][chunk] (chunk 0 is the
+ * device's first model chunk; v = 1 except for interleaving). Every time is per microbatch, s.
+ */
+export interface PipelineTimings {
+  readonly schedule: PipelineScheduleKind
+  /** m: microbatches per iteration. */
+  readonly microbatches: number
+  /** Forward compute of each (device, chunk). p = outer length, v = inner length (equal for every device). */
+  readonly forwardS: readonly (readonly number[])[]
+  /** Backward compute (recomputation included) of each (device, chunk). */
+  readonly backwardS: readonly (readonly number[])[]
+  /** Exposed tensor-parallel collectives of each forward (serial after it, on the critical path); default 0. */
+  readonly tensorParallelForwardS?: readonly (readonly number[])[]
+  /** Exposed tensor-parallel collectives of each backward; default 0. */
+  readonly tensorParallelBackwardS?: readonly (readonly number[])[]
+  /** One point-to-point message between adjacent stages (activation or gradient); default 0. */
+  readonly p2pS?: number
+  /** Data-parallel gradient reduction per device; default 0. */
+  readonly dataParallelS?: readonly number[]
+  /** Data-parallel time that cannot overlap the last backward (ZeRO-3 gathers) per device; default 0. */
+  readonly dataParallelExposedS?: readonly number[]
+  /** Start the reduction with the last backward instead of after it; default false. */
+  readonly overlapGradReduce?: boolean
+  /** Optimizer step per device; default 0. */
+  readonly optimizerS?: readonly number[]
+  /** All-reduce of the tied embedding between the first and last device after their reductions; default 0. */
+  readonly tiedEmbeddingS?: number
+  /**
+   * Iterations lowered back to back without a flush for 2BW (the steady-state iteration time is measured between
+   * the last two); default 4. Ignored by the flushing schedules, which lower one iteration.
+   */
+  readonly iterations?: number
+}
+
+/** Options of `lowerPlan` and `simulatePlan`: the evaluation options plus the lowering's own. */
+export interface LowerPlanOptions extends EvaluatePlanOptions {
+  /** Iterations lowered back to back for 2BW (see {@link PipelineTimings.iterations}); default 4. */
+  readonly iterations?: number
+}
+
+/** What a task of a lowered plan stands for. */
+export type PlanTaskRole =
+  | 'forward'
+  | 'backward'
+  | 'tp-forward'
+  | 'tp-backward'
+  | 'p2p'
+  | 'dp'
+  | 'tied'
+  | 'optimizer'
+
+/** A lowered pipeline: the task graph and, per task, what it stands for. Plain JSON. */
+export interface LoweredPipeline {
+  readonly graph: TaskGraphSpec
+  /** Per task (same index as `graph.tasks`). */
+  readonly tasks: readonly {
+    readonly role: PlanTaskRole
+    readonly device: number
+    readonly chunk: number
+    readonly microbatch: number
+    readonly iteration: number
+  }[]
+  /** Devices p, chunks v, microbatches m, iterations lowered. */
+  readonly devices: number
+  readonly chunks: number
+  readonly microbatches: number
+  readonly iterations: number
+  readonly schedule: PipelineScheduleKind
+}
+
+/** One bar of a simulated timeline. */
+export interface PlanTimelineItem {
+  readonly executor: string
+  readonly name: string
+  readonly role: PlanTaskRole
+  readonly device: number
+  readonly chunk: number
+  readonly microbatch: number
+  readonly iteration: number
+  readonly startS: number
+  readonly endS: number
+}
+
+/** Result of simulating a lowered plan. Plain JSON. */
+export interface PlanSimulation {
+  /**
+   * Iteration time, s: the makespan for flushing schedules; for 2BW the steady-state period, measured between the
+   * optimizer steps of the last two lowered iterations on the device that finishes last.
+   */
+  readonly iterationTimeS: number
+  /** Latest task end of the whole lowered graph, s. */
+  readonly makespanS: number
+  /** Busy time per device compute stream over the lowered graph, s. */
+  readonly deviceBusyS: readonly number[]
+  /** Critical-path tasks as timeline items, first to last. */
+  readonly criticalPath: readonly PlanTimelineItem[]
+  readonly timeline: readonly PlanTimelineItem[]
+  readonly taskCount: number
+  /** The closed-form evaluation of the same plan (absent when simulating bare timings). */
+  readonly closedFormIterationTimeS?: number
+  readonly method: 'task-graph-simulation'
+}
+
+/** Options of `planDownsetDp`. */
+export interface DownsetDpOptions {
+  /** Fail above this many downsets (Piper: 40,000). */
+  readonly maxDownsets?: number
+  /** Tensor-parallel widths tried; default every width some node has configurations for. */
+  readonly tensorWidths?: readonly number[]
+}
+
+/** One pipeline stage of a downset-DP plan, first stage first. */
+export interface DownsetDpStage {
+  /** Node ids of the stage, in the problem's node order. */
+  readonly nodes: readonly string[]
+  readonly dataParallel: number
+  readonly tensorParallel: number
+  /** Chosen configuration id per node (same order as `nodes`); `#i` when a configuration has no id. */
+  readonly configIds: readonly string[]
+  /** Stage time per sample, s (Piper's TPS). */
+  readonly timePerSampleS: number
+  /** Memory per device of the stage at its in-flight count, bytes. */
+  readonly memoryBytes: number
+  /** Microbatches in flight on the stage: ⌈(Σ d of this and later stages)/d⌉. */
+  readonly inFlightMicrobatches: number
+}
+
+/** Result of `planDownsetDp`. Plain JSON. */
+export interface DownsetDpResult {
+  /** `optimal`: the DP's optimum under its stage-cost model; `infeasible`: no plan fits memory. */
+  readonly status: 'optimal' | 'infeasible'
+  /** Bottleneck time per sample max_i TPS(S_i), s (null when infeasible). */
+  readonly objectiveS: number | null
+  /**
+   * Lower bound on the objective, s: equal to it (the DP is exhaustive over contiguous splits, widths and degrees);
+   * the per-stage configuration choice among several per width is Piper's knapsack heuristic.
+   */
+  readonly boundS: number | null
+  readonly stages: readonly DownsetDpStage[]
+  /** Σ t·d over stages. */
+  readonly devicesUsed: number
+  /** Σ d over stages. */
+  readonly dataParallelSum: number
+  readonly downsets: number
+  /** (downset, sub-downset) pairs examined. */
+  readonly pairs: number
+  readonly timeS: number
+  readonly method: 'piper-downset-dp'
+}
+
+/** Options of `layerGraphProblem`. */
+export interface LayerGraphProblemOptions {
+  /** Devices K. */
+  readonly gpus: number
+  /** Sequences per iteration; the problem's microbatches N = globalBatch / microbatchSize. */
+  readonly globalBatch: number
+  /** b, default 1. */
+  readonly microbatchSize?: number
+  /** Widths t offered to the DP; default every divisor of the devices per node (≤ K) dividing heads, kv heads and MLP width. */
+  readonly tensorWidths?: readonly number[]
+  /** Configurations per width; default none (`vanilla`) and full (`activation recomp`), as Piper's BERT file. */
+  readonly recompute?: readonly RecomputeMode[]
+  /** Stage-boundary bandwidth B, bytes/s; default the scale-out share when K exceeds a node, else scale-up. */
+  readonly bandwidthBytesPerS?: number
+  /** Passed to the per-layer model (dtype, regime, efficiency, flash attention). */
+  readonly evaluate?: EvaluatePlanOptions
 }

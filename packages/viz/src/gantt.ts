@@ -61,7 +61,7 @@ export function ganttSvg(options: GanttOptions): string {
     const w = Math.max(0.5, x(item.endS) - x0)
     const tip = `${item.label ?? item.lane}: ${formatValue(item.startS, 's')} – ${formatValue(item.endS, 's')}`
     body.push(
-      `<rect x="${n(x0)}" y="${n(y + 2)}" width="${n(w)}" height="${laneH - 4}" fill="${colourFor(item.category ?? '', categories)}" stroke="#ffffff" stroke-width="0.5"><title>${escapeXml(tip)}</title></rect>`,
+      `<rect x="${n(x0)}" y="${n(y + 2)}" width="${n(w)}" height="${laneH - 4}" fill="${colourFor(item.category ?? '', categories)}"${w >= 3 ? ' stroke="#ffffff" stroke-width="0.5"' : ''}><title>${escapeXml(tip)}</title></rect>`,
     )
     if (item.label !== undefined && w > 7 * item.label.length + 4) {
       body.push(

@@ -76,10 +76,11 @@ export function formatValue(value: number, unit: string): string {
   return `${Number((value / scale).toPrecision(3))} ${prefix}${unit}`.trim()
 }
 
-/** Round a maximum up to a "nice" axis end (1, 2, 2.5, 5 × 10^k). */
+/** Round a maximum up to a "nice" axis end (1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8 × 10^k). */
 export function niceMax(max: number): number {
   if (!(max > 0)) return 1
   const p = 10 ** Math.floor(Math.log10(max))
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= max) return m * p
+  // Steps whose quarters are still round numbers (axes draw four intervals).
+  for (const m of [1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8, 10]) if (m * p >= max * (1 - 1e-12)) return m * p
   return 10 * p
 }

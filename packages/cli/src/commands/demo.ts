@@ -6,14 +6,29 @@ import { costOpGraph, getPreset } from '@dnnperf/cost-model'
 import type { ModelSummary } from '@dnnperf/ir'
 import { deriveTrainingGraph, summarizeModel } from '@dnnperf/ir'
 import { buildModel } from '@dnnperf/models'
-import { barChartSvg, htmlReport, stackedBarsSvg } from '@dnnperf/viz'
+import { formatSchedule } from '@dnnperf/placement'
+import type { PlanEvaluation, PlanTimelineItem } from '@dnnperf/placement'
+import { barChartSvg, ganttSvg, htmlReport, stackedBarsSvg } from '@dnnperf/viz'
 import { bytes, integer, keyValues, si, table } from '../format.js'
 import type { CliIo } from '../io.js'
 import { emit } from '../io.js'
+import type { DemoPlan } from './demo-plan.js'
+import { demoPlan } from './demo-plan.js'
 import { renderSummary } from './models.js'
 
-/** The demo's defaults: GPT-2 XL at a typical fine-tuning microbatch, one training step on one A100 80 GB. */
-export const DEMO_DEFAULTS = { model: 'gpt2-xl', batchSize: 8, seqLen: 1024, hardware: 'a100-80gb' } as const
+/**
+ * The demo's defaults: GPT-2 XL at a typical fine-tuning microbatch, one training step on one A100 80 GB; then
+ * the fastest 3D-parallel plan for it on one DGX A100 node (8 GPUs) at a global batch of 256 sequences.
+ */
+export const DEMO_DEFAULTS = {
+  model: 'gpt2-xl',
+  batchSize: 8,
+  seqLen: 1024,
+  hardware: 'a100-80gb',
+  cluster: 'dgx-a100',
+  gpus: 8,
+  globalBatch: 256,
+} as const
 
 /** What `dnnperf demo --json` prints. */
 export interface DemoResult {
@@ -35,6 +50,8 @@ export interface DemoResult {
     readonly memory: GraphMemory
     readonly layers: readonly LayerCost[]
   }
+  /** The cluster plan: search on the defaults and one simulated pipeline. */
+  readonly plan: DemoPlan
   readonly zoo: readonly ModelSummary[]
   /** Absolute path of the HTML report, when one was written. */
   readonly reportPath: string | null
@@ -64,6 +81,12 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
   const zoo = ['resnet50', 'bert-large', 'llama2-7b', 'mixtral-8x7b', 'gpt3-175b'].map((z) =>
     summarizeModel(buildModel(z, { batchSize: 1 })),
   )
+  const { plan, timeline } = demoPlan(
+    graph,
+    DEMO_DEFAULTS.cluster,
+    DEMO_DEFAULTS.gpus,
+    DEMO_DEFAULTS.globalBatch,
+  )
   const result: Omit<DemoResult, 'reportPath'> = {
     model,
     hardware: cost.hardware,
@@ -74,6 +97,7 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
       optimizerOps: count('optimizer'),
     },
     step: { total: cost.total, phases: cost.phases, memory: cost.memory, layers: cost.layers },
+    plan,
     zoo,
   }
   const outDir = options.outDir === undefined ? 'dnnperf-report' : options.outDir
@@ -81,12 +105,67 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
   if (outDir !== null) {
     mkdirSync(outDir, { recursive: true })
     reportPath = resolve(join(outDir, 'index.html'))
-    writeFileSync(reportPath, renderReport(result))
+    writeFileSync(reportPath, renderReport(result, timeline))
   }
   return { ...result, reportPath }
 }
 
-function renderReport(r: Omit<DemoResult, 'reportPath'>): string {
+/** `tp×pp×dp`, microbatch × count, schedule and recomputation of a plan, for tables. */
+function planCells(e: PlanEvaluation): string[] {
+  const p = e.plan
+  return [
+    `${p.tensorParallel}×${p.pipelineParallel}×${p.dataParallel}`,
+    `${p.microbatchSize}×${p.microbatches}`,
+    formatSchedule(p),
+    p.recompute + (p.sequenceParallel ? '+sp' : ''),
+    `ZeRO-${p.zeroStage}`,
+  ]
+}
+
+function planSection(plan: DemoPlan, timeline: readonly PlanTimelineItem[]) {
+  const s = plan.search
+  const pipe = plan.pipeline
+  const ranked = s.best === null ? [] : [s.best, ...s.runnersUp]
+  const shown = timeline.filter(
+    (t) => t.role === 'forward' || t.role === 'backward' || t.role === 'optimizer',
+  )
+  const lanes = [...new Set(shown.map((t) => t.executor))]
+  return {
+    heading: `Training on ${plan.cluster} (${plan.gpus} GPUs, global batch ${plan.globalBatch})`,
+    paragraphs: [
+      s.best === null
+        ? 'No plan fits in device memory.'
+        : `The fastest plan takes ${si(s.best.iterationTimeS, 's')} per iteration at ${(100 * s.best.mfu).toFixed(1)} % model FLOPs utilisation; ${integer(s.candidates)} candidate plans, ${integer(s.evaluated)} evaluated, the rest proved slower or over memory by bounds (${si(s.timeS, 's')}).`,
+      'Plans are costed by the 3D-parallel evaluator, whose efficiency factors are calibrated on published Megatron-LM measurements (docs/validation.md); the one-device step above is the uncalibrated per-operator model, hence its higher utilisation.',
+      `The fastest 1F1B pipeline (${planCells(pipe.evaluation).join(', ')}) lowered to ${integer(pipe.taskCount)} tasks and simulated: ${si(pipe.simulatedIterationS, 's')} per iteration (closed form ${si(pipe.closedFormIterationS, 's')}); bubble ${(100 * pipe.evaluation.bubbleFraction).toFixed(1)} %.`,
+    ],
+    table: {
+      header: ['#', 'tp×pp×dp', 'microbatch', 'schedule', 'recompute', 'ZeRO', 'iteration', 'MFU', 'memory'],
+      rows: ranked.map((e, i) => [
+        String(i + 1),
+        ...planCells(e),
+        si(e.iterationTimeS, 's'),
+        `${(100 * e.mfu).toFixed(1)} %`,
+        bytes(e.memoryPerDeviceBytes.total),
+      ]),
+    },
+    figures: [
+      ganttSvg({
+        title: 'Simulated pipeline of one iteration (compute streams)',
+        lanes,
+        items: shown.map((t) => ({
+          lane: t.executor,
+          startS: t.startS,
+          endS: t.endS,
+          label: `${t.role} mb ${t.microbatch}`,
+          category: t.role,
+        })),
+      }),
+    ],
+  }
+}
+
+function renderReport(r: Omit<DemoResult, 'reportPath'>, timeline: readonly PlanTimelineItem[]): string {
   const m = r.step.memory
   const p = r.step.phases
   return htmlReport({
@@ -157,6 +236,7 @@ function renderReport(r: Omit<DemoResult, 'reportPath'>): string {
           }),
         ],
       },
+      planSection(r.plan, timeline),
       {
         heading: 'Other models in the zoo (batch 1)',
         table: {
@@ -172,6 +252,23 @@ function renderReport(r: Omit<DemoResult, 'reportPath'>): string {
       },
     ],
   })
+}
+
+function demoPlanLines(plan: DemoPlan): [string, string][] {
+  const best = plan.search.best
+  const pipe = plan.pipeline
+  return [
+    [
+      `best plan, ${plan.gpus} GPUs ${plan.cluster}`,
+      best === null
+        ? 'none fits'
+        : `${planCells(best).join(', ')}: ${si(best.iterationTimeS, 's')} per iteration of ${plan.globalBatch}, MFU ${(100 * best.mfu).toFixed(1)} %`,
+    ],
+    [
+      'fastest 1F1B pipeline',
+      `${planCells(pipe.evaluation).join(', ')}: simulated ${si(pipe.simulatedIterationS, 's')}, closed form ${si(pipe.closedFormIterationS, 's')}`,
+    ],
+  ]
 }
 
 export function registerDemo(program: Command, io: CliIo): void {
@@ -206,6 +303,7 @@ export function registerDemo(program: Command, io: CliIo): void {
               'memory',
               `${bytes(r.step.memory.totalBytes)} of ${bytes(r.step.memory.capacityBytes)} (${r.step.memory.fits ? 'fits' : 'does not fit'})`,
             ],
+            ...demoPlanLines(r.plan),
           ]),
           '',
           table(

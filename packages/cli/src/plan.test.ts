@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -217,6 +217,38 @@ describe('dnnperf plan search', () => {
     )
     expect(r.code).toBe(0)
     expect(r.out).toMatch(/^no plan fits\.\n.*over memory/)
+  })
+
+  it('evaluate --simulate lowers the plan to a task graph that agrees with the closed form; --gantt draws it', async () => {
+    const gantt = join(mkdtempSync(join(tmpdir(), 'dnnperf-plan-')), 'pipeline.svg')
+    const args = ['--model', 'gpt3-175b', '--cluster', 'dgx-a100', '--gpus', '64', '--global-batch', '64']
+    const r = await cli(
+      'plan',
+      'evaluate',
+      ...args,
+      '--tp',
+      '8',
+      '--pp',
+      '8',
+      '--recompute',
+      'full',
+      '--gantt',
+      gantt,
+      '--json',
+    )
+    expect(r.err).toBe('')
+    const e = JSON.parse(r.out)
+    expect(e.simulation.taskCount).toBeGreaterThan(8 * 64 * 2)
+    expect(e.simulation.deviceBusyS).toHaveLength(8)
+    expect(e.simulation.iterationTimeS).toBeGreaterThanOrEqual(Math.max(...e.simulation.deviceBusyS))
+    expect(Math.abs(e.simulation.differenceFromClosedForm)).toBeLessThan(0.02)
+    expect(e.simulation.iterationTimeS / e.iterationTimeS - 1).toBeCloseTo(
+      e.simulation.differenceFromClosedForm,
+      12,
+    )
+    const svg = readFileSync(gantt, 'utf8')
+    expect(svg).toMatch(/^<svg/)
+    expect(svg).toContain('gpu7 compute')
   })
 
   it('runs the downset DP planner: stages cover every layer within the devices', async () => {

@@ -10,6 +10,7 @@ import type {
 import {
   evaluatePlan,
   formatSchedule,
+  simulatePlan,
   layerGraphProblem,
   parseSchedule,
   planDownsetDp,
@@ -18,10 +19,12 @@ import {
   searchPlans,
   transformerShapeFromMetadata,
 } from '@dnnperf/placement'
+import { writeFileSync } from 'node:fs'
 import { InvalidValueError } from '@dnnperf/ir'
+import { ganttSvg } from '@dnnperf/viz'
 import { buildModel } from '@dnnperf/models'
 import { readJsonFile } from '../files.js'
-import { bytes, keyValues, si, table } from '../format.js'
+import { bytes, integer, keyValues, si, table } from '../format.js'
 import type { CliIo } from '../io.js'
 import { emit } from '../io.js'
 import { positiveInt } from '../options.js'
@@ -43,6 +46,18 @@ interface EvaluateFlags extends PlanFlags {
   recompute?: string
   sequenceParallel?: boolean
   zero?: string
+  simulate?: boolean
+  gantt?: string
+}
+
+/** What `plan evaluate --simulate` adds: the plan lowered to a task graph and run on the discrete-event engine. */
+export interface PlanSimulationSummary {
+  readonly iterationTimeS: number
+  readonly makespanS: number
+  readonly taskCount: number
+  readonly deviceBusyS: readonly number[]
+  /** simulated / closed-form iteration time − 1. */
+  readonly differenceFromClosedForm: number
 }
 interface SearchFlags extends PlanFlags {
   planner: string
@@ -178,6 +193,11 @@ export function registerPlan(program: Command, io: CliIo): void {
     .option('--recompute <mode>', 'none | selective | full', 'none')
     .option('--sequence-parallel', 'Megatron sequence parallelism over the tensor-parallel ranks')
     .option('--zero <stage>', 'ZeRO stage 0-3', '0')
+    .option(
+      '--simulate',
+      'also lower the plan to a task graph and simulate it (adds `simulation` to the JSON)',
+    )
+    .option('--gantt <out.svg>', 'write the simulated iteration as a Gantt chart (implies --simulate)')
     .action((o: EvaluateFlags) => {
       const seq = positiveInt('--seq', o.seq)
       const { schedule, chunksPerDevice } = parseSchedule(o.schedule ?? '1f1b')
@@ -204,8 +224,51 @@ export function registerPlan(program: Command, io: CliIo): void {
         ...(dp !== undefined ? { dataParallel: dp } : {}),
         ...(recompute !== undefined ? { recompute } : {}),
       }
-      const e = evaluatePlan(modelShape(o.model, seq), cluster(o.cluster), input)
-      emit(io, o.json === true, e, () => renderEvaluation(e))
+      const shape = modelShape(o.model, seq)
+      const c = cluster(o.cluster)
+      const e = evaluatePlan(shape, c, input)
+      if (o.simulate !== true && o.gantt === undefined) {
+        emit(io, o.json === true, e, () => renderEvaluation(e))
+        return
+      }
+      const sim = simulatePlan(shape, c, input)
+      const simulation: PlanSimulationSummary = {
+        iterationTimeS: sim.iterationTimeS,
+        makespanS: sim.makespanS,
+        taskCount: sim.taskCount,
+        deviceBusyS: sim.deviceBusyS,
+        differenceFromClosedForm: sim.iterationTimeS / e.iterationTimeS - 1,
+      }
+      if (o.gantt !== undefined) {
+        const items = sim.timeline
+        writeFileSync(
+          o.gantt,
+          ganttSvg({
+            title: `${e.model}: simulated iteration, ${formatSchedule(e.plan)}, ${e.plan.microbatches} microbatches`,
+            lanes: [...new Set(items.map((t) => t.executor))],
+            items: items.map((t) => ({
+              lane: t.executor,
+              startS: t.startS,
+              endS: t.endS,
+              label: `${t.role} mb ${t.microbatch}`,
+              category: t.role,
+            })),
+          }),
+        )
+      }
+      emit(io, o.json === true, { ...e, simulation }, () =>
+        [
+          renderEvaluation(e),
+          '',
+          keyValues([
+            [
+              'simulated',
+              `${si(simulation.iterationTimeS, 's')} per iteration (${integer(simulation.taskCount)} tasks; ${(100 * simulation.differenceFromClosedForm).toFixed(2)} % from the closed form)`,
+            ],
+            ...(o.gantt !== undefined ? [['gantt', o.gantt] as [string, string]] : []),
+          ]),
+        ].join('\n'),
+      )
     })
 
   common(

@@ -64,6 +64,17 @@ export type {
   DownsetDpStage,
   LayerGraphProblemOptions,
 } from './plan/types.js'
+// PHAZE: its Llama-2 layer graphs (DOT) costed with our per-layer model, and the DP plan as PHAZE's solver output
+export { costPhazeLayerGraph } from './plan/phaze-layer-graph.js'
+export { exportDownsetDpResult } from './plan/phaze-result.js'
+export type {
+  PhazeLayerGraphOptions,
+  PhazeMemoryModel,
+  PhazeHeadPlacement,
+  PhazeResultJson,
+  PhazeResultStage,
+  PhazeResultOptions,
+} from './plan/types.js'
 // lowering a plan to an execution task graph and simulating it (the IR's discrete-event engine)
 export { lowerPlan, simulatePlan, lowerPipeline, simulateLoweredPipeline } from './plan/lower.js'
 export type {

@@ -149,7 +149,7 @@ function renderEvaluation(e: PlanEvaluation): string {
 }
 
 function renderDownsetDp(r: DownsetDpResult): string {
-  const head = `status ${r.status}; bottleneck ${si(r.objectiveS ?? Number.NaN, 's')} per sample; ${r.devicesUsed} devices used, ${r.downsets} downsets, ${r.pairs} pairs; ${si(r.timeS, 's')}`
+  const head = `status ${r.status}; bottleneck ${si(r.objectiveS ?? Number.NaN, 's')} per microbatch (time per sample in Piper's terms); ${r.devicesUsed} devices used, ${r.downsets} downsets, ${r.pairs} pairs; ${si(r.timeS, 's')}`
   if (r.status !== 'optimal') return `${head}\nno split fits memory.`
   const rows = r.stages.map((st, i) => [
     String(i),

@@ -1,15 +1,22 @@
 import { compileDag, enumerateIdeals, InvalidValueError, validatePlacementProblem } from '@dnnperf/ir'
 import type { PlacementProblem, TensorParallelConfig } from '@dnnperf/ir'
+import { asPiperConfigs, type PhazeTraining, phazeTraining } from './internal/phaze-configs.js'
 import type { DownsetDpOptions, DownsetDpResult, DownsetDpStage } from './types.js'
+
+/** An edge end as the DP reads it: bytes per tensor-parallel width (PHAZE) or one size for all widths. */
+interface EdgeEnd {
+  readonly bytes: number
+  readonly byWidth: Readonly<Record<string, number>> | undefined
+}
 
 /** Problem data indexed for the DP. */
 interface Indexed {
   readonly n: number
   readonly ids: readonly string[]
-  /** Per node, per width (string key), its configurations. */
+  /** Per node, per width (string key), its configurations in Piper's terms. */
   readonly configs: readonly Readonly<Record<string, readonly TensorParallelConfig[]>>[]
-  readonly inEdges: readonly { u: number; bytes: number }[][]
-  readonly outEdges: readonly { x: number; bytes: number }[][]
+  readonly inEdges: readonly (EdgeEnd & { u: number })[][]
+  readonly outEdges: readonly (EdgeEnd & { x: number })[][]
   readonly K: number
   readonly M: number
   readonly B: number
@@ -28,6 +35,8 @@ function positive(field: string, v: unknown, integer: boolean): number {
   return v
 }
 
+const edgeBytes = (e: EdgeEnd, width: string): number => e.byWidth?.[width] ?? e.bytes
+
 function indexProblem(problem: PlacementProblem): Indexed {
   validatePlacementProblem(problem)
   const r = problem.resources
@@ -37,47 +46,39 @@ function indexProblem(problem: PlacementProblem): Indexed {
   const N = positive('resources.microbatchCount', r.microbatchCount, true)
   const ids = problem.nodes.map((v) => v.id)
   const index = new Map(ids.map((id, i) => [id, i]))
-  const configs = problem.nodes.map((v) => {
+  const inEdges: (EdgeEnd & { u: number })[][] = ids.map(() => [])
+  const outEdges: (EdgeEnd & { x: number })[][] = ids.map(() => [])
+  for (const e of problem.edges) {
+    const u = index.get(e.from)!
+    const x = index.get(e.to)!
+    const end = { bytes: e.bytes ?? 0, byWidth: e.bytesByTensorWidth }
+    inEdges[x]!.push({ u, ...end })
+    outEdges[u]!.push({ x, ...end })
+  }
+  let training: PhazeTraining | undefined
+  const phaze = () => {
+    training ??= phazeTraining(problem)
+    return training
+  }
+  const configs = problem.nodes.map((v, i) => {
     const tp = v.tensorParallel
     if (tp === undefined || Object.keys(tp).length === 0) {
       throw new InvalidValueError({
         at: `node ${v.id}`,
         field: 'tensorParallel',
         value: tp,
-        expected: 'configurations per tensor-parallel width (Piper TMPCs)',
+        expected: 'configurations per tensor-parallel width (Piper TMPCs or PHAZE per-width records)',
       })
     }
+    const out: Record<string, readonly TensorParallelConfig[]> = {}
     for (const [w, list] of Object.entries(tp)) {
-      list.forEach((c, j) => {
-        for (const f of [
-          'timePerSampleS',
-          'parameterBytes',
-          'memoryBytesPerMicrobatch',
-          'memoryBytesFixed',
-        ] as const) {
-          const x = c[f]
-          if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
-            throw new InvalidValueError({
-              at: `node ${v.id} width ${w} configuration ${j}`,
-              field: f,
-              value: x,
-              expected: 'a finite number ≥ 0 (Piper fields; PHAZE per-microbatch times are not supported)',
-            })
-          }
-        }
-      })
+      const stashBytes = inEdges[i]!.reduce((acc, e) => acc + edgeBytes(e, w), 0)
+      out[w] = list.flatMap((c, j) =>
+        asPiperConfigs(`node ${v.id} width ${w} configuration ${j}`, c, phaze, stashBytes),
+      )
     }
-    return tp
+    return out
   })
-  const inEdges: { u: number; bytes: number }[][] = ids.map(() => [])
-  const outEdges: { x: number; bytes: number }[][] = ids.map(() => [])
-  for (const e of problem.edges) {
-    const u = index.get(e.from)!
-    const x = index.get(e.to)!
-    const bytes = e.bytes ?? 0
-    inEdges[x]!.push({ u, bytes })
-    outEdges[u]!.push({ x, bytes })
-  }
   return { n: ids.length, ids, configs, inEdges, outEdges, K, M, B, N }
 }
 
@@ -113,10 +114,10 @@ export function piperStageCost(
     contrib.push(
       list.map((c) => {
         let edge = 0
-        for (const { u, bytes } of x.inEdges[v]!)
-          if (!inStage[u]) edge += 2 * (bytes + (c.syncBytesIn?.[x.ids[u]!] ?? 0))
-        for (const { x: w, bytes } of x.outEdges[v]!)
-          if (!inStage[w]) edge += 2 * (bytes + (c.syncBytesOut?.[x.ids[w]!] ?? 0))
+        for (const e of x.inEdges[v]!)
+          if (!inStage[e.u]) edge += 2 * (edgeBytes(e, key) + (c.syncBytesIn?.[x.ids[e.u]!] ?? 0))
+        for (const e of x.outEdges[v]!)
+          if (!inStage[e.x]) edge += 2 * (edgeBytes(e, key) + (c.syncBytesOut?.[x.ids[e.x]!] ?? 0))
         const dpBytes = (4 * (d - 1) * c.parameterBytes!) / (d * x.N)
         return (edge / d + dpBytes) / x.B + c.timePerSampleS! / d
       }),
@@ -170,8 +171,19 @@ export function piperStageCost(
  * Exact over contiguous splits, widths and degrees; heuristic only in the per-stage configuration choice when a
  * node has several configurations for a width (Piper's knapsack). O(pairs · |t| · |d| · K · S) time,
  * O(downsets · K · S) memory.
- * @throws InvalidValueError for missing resources or node configurations; LimitExceededError above
- *   `maxDownsets`; the IR's validation errors for a malformed problem (cycles, dangling edges).
+ *
+ * Inputs: Piper TMPCs (`timePerSampleS`, memory a·y + b), or PHAZE solver inputs (`importPhaze`: per-microbatch
+ * `forwardS`/`backwardS`, `parameterBytes`, `activationBytes`), which are read as Piper configurations with the
+ * microbatch as the "sample" (so `objectiveS` is then the bottleneck time per microbatch): a `vanilla`
+ * configuration (time F + B, w = P, memory A per microbatch in flight + (2 + [Adam])·P, PHAZE's rule) and, with
+ * `activationRecomputation`, an `activation recomp` one (time 2F + B, memory the node's in-edge bytes per
+ * microbatch + (2 + [Adam])·P + A; conservative against PHAZE's per-stage stash). Edge bytes are taken per width
+ * (`bytesByTensorWidth`) when the edge has them. The objective stays Piper's (bottleneck time per sample, each
+ * boundary edge charged twice per side, data-parallel sync per stage), not PHAZE's time per batch with bubbles;
+ * `exportDownsetDpResult` writes PHAZE's output shape from it.
+ * @throws InvalidValueError for missing resources, node configurations or fields (named), or a PHAZE optimizer
+ *   other than SGD/Adam; LimitExceededError above `maxDownsets`; the IR's validation errors for a malformed
+ *   problem (cycles, dangling edges).
  */
 export function planDownsetDp(problem: PlacementProblem, options: DownsetDpOptions = {}): DownsetDpResult {
   const started = performance.now()

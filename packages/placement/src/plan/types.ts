@@ -356,7 +356,7 @@ export interface DownsetDpStage {
   readonly tensorParallel: number
   /** Chosen configuration id per node (same order as `nodes`); `#i` when a configuration has no id. */
   readonly configIds: readonly string[]
-  /** Stage time per sample, s (Piper's TPS). */
+  /** Stage time per sample, s (Piper's TPS; per microbatch for PHAZE inputs and `costPhazeLayerGraph`). */
   readonly timePerSampleS: number
   /** Memory per device of the stage at its in-flight count, bytes. */
   readonly memoryBytes: number
@@ -368,7 +368,10 @@ export interface DownsetDpStage {
 export interface DownsetDpResult {
   /** `optimal`: the DP's optimum under its stage-cost model; `infeasible`: no plan fits memory. */
   readonly status: 'optimal' | 'infeasible'
-  /** Bottleneck time per sample max_i TPS(S_i), s (null when infeasible). */
+  /**
+   * Bottleneck time per sample max_i TPS(S_i), s (null when infeasible). The "sample" is the problem's unit: one
+   * microbatch for PHAZE inputs and `costPhazeLayerGraph` problems.
+   */
   readonly objectiveS: number | null
   /**
    * Lower bound on the objective, s: equal to it (the DP is exhaustive over contiguous splits, widths and degrees);
@@ -403,4 +406,81 @@ export interface LayerGraphProblemOptions {
   readonly bandwidthBytesPerS?: number
   /** Passed to the per-layer model (dtype, regime, efficiency, flash attention). */
   readonly evaluate?: EvaluatePlanOptions
+}
+
+/**
+ * Memory of a costed PHAZE layer graph. `dnnperf`: model states from the evaluator's optimizer regime (default
+ * Megatron mixed-precision Adam, 16 B per parameter) and the DOT activation sizes scaled per width and
+ * recomputation mode by Korthikanti's ratios, as Piper configurations. `phaze`: PHAZE's own rule (phaze reference
+ * §6.4: 2P + [Adam]·P + activations), written as PHAZE per-width records only, so the problem survives
+ * `exportPhaze`/`importPhaze` unchanged.
+ */
+export type PhazeMemoryModel = 'dnnperf' | 'phaze'
+
+/**
+ * Where the final norm, output layer and loss go. PHAZE's layer labelling puts them in the last traced layer, and
+ * PHAZE v1.0 then copies that layer to every replica (phaze reference §10 item 20). `own-node` (default): split
+ * them off the last traced layer into a node after the last layer; `phaze-v1`: keep PHAZE's labelling, copies
+ * included.
+ */
+export type PhazeHeadPlacement = 'own-node' | 'phaze-v1'
+
+/** Options of `costPhazeLayerGraph`. */
+export interface PhazeLayerGraphOptions {
+  /** Devices K. */
+  readonly gpus: number
+  /** Sequences per iteration; the problem's microbatches N = globalBatch / microbatchSize. */
+  readonly globalBatch: number
+  /**
+   * b, sequences per microbatch; default read from the embedding → layer 0 edge (b·s·h elements). A value that
+   * disagrees with that edge is rejected.
+   */
+  readonly microbatchSize?: number
+  /** Widths t; default every divisor of the devices per node (≤ K) dividing heads, kv heads and MLP width. */
+  readonly tensorWidths?: readonly number[]
+  /**
+   * Recomputation modes; default none and full. `dnnperf` memory: one configuration per mode. `phaze` memory:
+   * `full` sets PHAZE's `activationRecomputation` (`selective` has no PHAZE counterpart and is rejected).
+   */
+  readonly recompute?: readonly RecomputeMode[]
+  /** Stage-boundary bandwidth B, bytes/s; default the scale-out share when K exceeds a node, else scale-up. */
+  readonly bandwidthBytesPerS?: number
+  /** Passed to the per-layer model (dtype, regime, efficiency, flash attention). */
+  readonly evaluate?: EvaluatePlanOptions
+  /** Default `dnnperf`. */
+  readonly memoryModel?: PhazeMemoryModel
+  /** Default `own-node`. */
+  readonly headPlacement?: PhazeHeadPlacement
+}
+
+/** One stage of PHAZE's solver output (phaze reference §6.8), with dnnperf's per-stage degrees added. */
+export interface PhazeResultStage {
+  /** Node ids (PHAZE integer ids), in the problem's node order. */
+  readonly nodes: readonly number[]
+  /** PHAZE's `a`: devices of one data-parallel replica of the stage, the stage's tensor-parallel width t. */
+  readonly devicesForStage: number
+  /** dnnperf extension (PHAZE has one d for all stages): this stage's data-parallel degree d. */
+  readonly dataParallelDegree: number
+  /** dnnperf extension (PHAZE has one t for all stages): this stage's tensor-parallel width t. */
+  readonly tensorParallelDegree: number
+}
+
+/** PHAZE's device-placement solver output (phaze reference §6.8), as `exportDownsetDpResult` writes it. */
+export interface PhazeResultJson {
+  /** First stage first; empty when infeasible. */
+  readonly stages: readonly PhazeResultStage[]
+  /** d when every stage has the same; otherwise the largest (each stage has its own). 0 when infeasible. */
+  readonly dataParallelDegree: number
+  /** t when every stage has the same; otherwise the largest. 0 when infeasible. */
+  readonly tensorParallelDegree: number
+  /** Time per batch, s; 1e30 when infeasible (PHAZE's sentinel). */
+  readonly finalTimePerBatch: number
+  /** The fixed (p, t, d) baseline's time per batch, s, when the caller supplied it. */
+  readonly fixedStrategyTimePerBatch?: number
+}
+
+/** Options of `exportDownsetDpResult`. */
+export interface PhazeResultOptions {
+  /** Written as `fixedStrategyTimePerBatch` (PHAZE scores a fixed baseline; the DP does not). */
+  readonly fixedStrategyTimePerBatchS?: number
 }

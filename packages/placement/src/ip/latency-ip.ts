@@ -1,6 +1,7 @@
 import type { PlacementProblem } from '@dnnperf/ir'
 import { createModel, type MilpModel, solve, type Term } from '@dnnperf/milp'
 import type { MaxLoadResult, PlacedDevice } from '../types.js'
+import { linkCrossing } from './internal/crossing.js'
 import { buildIpInput, type IpInput } from './internal/ip-input.js'
 import { boundAndGap, placementStatus } from './internal/solve-result.js'
 import type { LatencyIpOptions } from './types.js'
@@ -174,26 +175,7 @@ function buildModel(input: IpInput, shape: Shape, bigM: number): MilpModel {
       const outV = m.addVariable({ name: `out_${u}_${j}`, ub: 1 })
       const cost = input.inst.commCost[u]!
       if (cost !== 0) busy.push({ variable: inV, coefficient: -cost }, { variable: outV, coefficient: -cost })
-      for (const v of succ) {
-        m.addConstraint({
-          terms: [
-            { variable: inV, coefficient: 1 },
-            { variable: x(v, j), coefficient: -1 },
-            { variable: x(u, j), coefficient: 1 },
-          ],
-          sense: '>=',
-          rhs: 0,
-        })
-        m.addConstraint({
-          terms: [
-            { variable: outV, coefficient: 1 },
-            { variable: x(u, j), coefficient: -1 },
-            { variable: x(v, j), coefficient: 1 },
-          ],
-          sense: '>=',
-          rhs: 0,
-        })
-      }
+      for (const v of succ) linkCrossing(m, inV, outV, x(u, j), x(v, j))
       // the call starts once every input it downloads exists: start_j ≥ ℓ_u − M (1 − in[u, j])
       m.addConstraint({
         terms: [

@@ -5,6 +5,7 @@ import { evaluateSplit } from '../evaluate-split.js'
 import { placeMaxLoadDp } from '../max-load-dp.js'
 import type { DeviceKind, MaxLoadResult, PlacementMethod } from '../types.js'
 import { buildIpInput, forwardAncestors, type IpInput } from './internal/ip-input.js'
+import { linkCrossing } from './internal/crossing.js'
 import { boundAndGap, placementStatus } from './internal/solve-result.js'
 import type { IpOptions } from './types.js'
 
@@ -57,26 +58,7 @@ function buildModel(input: IpInput, contiguous: boolean): MilpModel {
         const outV = m.addVariable({ name: `out_${u}_${i}`, ub: 1 })
         const cost = input.inst.commCost[u]!
         load.push({ variable: inV, coefficient: cost }, { variable: outV, coefficient: cost })
-        for (const cv of targets) {
-          m.addConstraint({
-            terms: [
-              { variable: inV, coefficient: 1 },
-              { variable: xName(cv, i), coefficient: -1 },
-              { variable: xName(cu, i), coefficient: 1 },
-            ],
-            sense: '>=',
-            rhs: 0,
-          })
-          m.addConstraint({
-            terms: [
-              { variable: outV, coefficient: 1 },
-              { variable: xName(cu, i), coefficient: -1 },
-              { variable: xName(cv, i), coefficient: 1 },
-            ],
-            sense: '>=',
-            rhs: 0,
-          })
-        }
+        for (const cv of targets) linkCrossing(m, inV, outV, xName(cu, i), xName(cv, i))
       }
       if (Number.isFinite(input.memoryLimitBytes)) {
         const mem: Term[] = []

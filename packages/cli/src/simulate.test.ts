@@ -54,3 +54,98 @@ describe('dnnperf simulate errors', () => {
     expect(malformed.err).toMatch(/error TRACE_MALFORMED/)
   })
 })
+
+describe('dnnperf simulate on execution traces', () => {
+  // A jsonized Chakra ET (durations in µs, no start times): a CPU op, two kernels after it, one after both.
+  const et = join(dir, 'small_chakra.json')
+  writeFileSync(
+    et,
+    JSON.stringify({
+      workload_graph: [
+        { Id: 1, Name: 'aten::linear', NodeType: 4, data_deps: [], runtime: 10, is_cpu_op: true },
+        { Id: 2, Name: 'sm80_xmma_gemm', NodeType: 4, data_deps: [1], runtime: 30, is_cpu_op: false },
+        { Id: 3, Name: 'ncclKernel_AllReduce', NodeType: 7, data_deps: [1], runtime: 50, is_cpu_op: false },
+        { Id: 4, Name: 'elementwise_add', NodeType: 4, data_deps: [2, 3], runtime: 6, is_cpu_op: false },
+      ],
+    }),
+  )
+
+  it('detects a Chakra ET, replays it and predicts AMP with the same JSON fields', async () => {
+    const r = await cli('simulate', et, '--what-if', 'amp', '--json')
+    expect(r.err).toBe('')
+    expect(r.code).toBe(0)
+    const a = JSON.parse(r.out)
+    // linear 10 µs, then the all-reduce (50) beside the GEMM (30), then the add (6): 66 µs.
+    expect(a.simulatedIterationS).toBeCloseTo(66e-6, 12)
+    expect(a.measuredIterationS).toBe(a.simulatedIterationS)
+    expect(a.replayErrorFraction).toBe(0)
+    expect(a.iteration).toBeNull()
+    // AMP: the GEMM ÷3 = 10, the add ÷2 = 3; the all-reduce still binds: 10 + 50 + 3 = 63 µs.
+    expect(a.whatIf).toMatchObject({ name: 'amp' })
+    expect(a.whatIf.predictedIterationS).toBeCloseTo(63e-6, 12)
+    expect(a.warnings.map((w: { code: string }) => w.code)).toContain('MEASURED_FROM_REPLAY')
+    const human = await cli('simulate', et)
+    expect(human.out).toMatch(/execution trace, chakra-json/)
+    expect(human.out).toMatch(/not recorded/)
+  })
+
+  it('rejects what ET inputs cannot do with typed errors', async () => {
+    const fused = await cli('simulate', et, '--what-if', 'fused-adam')
+    expect(fused.code).toBe(1)
+    expect(fused.err).toMatch(/^dnnperf: error WHAT_IF_UNSUPPORTED: .*optimizer-phase/)
+    const iter = await cli('simulate', et, '--iteration', '3')
+    expect(iter.err).toMatch(/error INVALID_VALUE: .*--iteration/)
+    const fmt = await cli('simulate', et, '--format', 'xml')
+    expect(fmt.err).toMatch(/error INVALID_VALUE: .*--format/)
+    const forced = await cli('simulate', et, '--format', 'kineto')
+    expect(forced.err).toMatch(/error TRACE_MALFORMED: .*execution trace/)
+    const missing = await cli('simulate', et, '--kineto', join(dir, 'nope.json'))
+    expect(missing.err).toMatch(/error NOT_FOUND: /)
+    const kinetoTrace = join(dir, 'kineto.json')
+    writeFileSync(kinetoTrace, JSON.stringify({ traceEvents: [] }))
+    const both = await cli('simulate', kinetoTrace, '--kineto', kinetoTrace, '--json')
+    expect(JSON.parse(both.err).error).toMatchObject({ code: 'INVALID_VALUE', field: '--kineto' })
+    const asEt = await cli('simulate', kinetoTrace, '--format', 'et')
+    expect(asEt.err).toMatch(/error TRACE_MALFORMED: .*Kineto profiler trace/)
+  })
+})
+
+const traces = join(dataDir, 'traces')
+describe.skipIf(!existsSync(traces))(
+  'dnnperf simulate on public execution traces (needs ../shared/data)',
+  () => {
+    it('a Chakra protobuf .et: AMP and halved compute never lengthen the replay', async () => {
+      const pb = join(traces, 'chakra/feeder_tests_trace.tar.gz')
+      const base = JSON.parse((await cli('simulate', pb, '--json')).out)
+      expect(base.taskCount).toBe(3664)
+      for (const recipe of ['amp', 'scale-class:0.5']) {
+        const r = await cli('simulate', pb, '--what-if', recipe, '--json')
+        expect(r.code).toBe(0)
+        const a = JSON.parse(r.out)
+        expect(a.simulatedIterationS).toBe(base.simulatedIterationS)
+        expect(a.whatIf.predictedIterationS).toBeLessThan(a.simulatedIterationS)
+      }
+    })
+
+    it('a host ET timed by its Kineto trace (--kineto) replays the recorded span, with a timeline', async () => {
+      const timeline = join(dir, 'et-timeline.json')
+      const r = await cli(
+        'simulate',
+        join(traces, 'param/linear_et.json.gz'),
+        '--kineto',
+        join(traces, 'param/linear_kineto.json.gz'),
+        '--timeline',
+        timeline,
+        '--json',
+      )
+      expect(r.err).toBe('')
+      const a = JSON.parse(r.out)
+      expect(a.measuredIterationS).toBeCloseTo(1.014385, 9)
+      expect(Math.abs(a.replayErrorFraction)).toBeLessThan(1e-9)
+      const names = JSON.parse(readFileSync(timeline, 'utf8'))
+        .traceEvents.filter((e: { name: string }) => e.name === 'process_name')
+        .map((e: { args: { name: string } }) => e.args.name)
+      expect(names).toEqual(['measured CPU', 'replay CPU'])
+    })
+  },
+)

@@ -5,7 +5,14 @@ import { loadTrace } from './load-trace.js'
 import { simulateTrace } from './simulate-trace.js'
 import { exportTimeline } from './timeline.js'
 import type { ChromeTrace } from './timeline.js'
-import type { CriticalPathSummary, LoadedTrace, TraceAnalysis, TraceSimulation } from './types.js'
+import type {
+  CriticalPathSummary,
+  DependencyGraph,
+  LoadedTrace,
+  TraceAnalysis,
+  TraceSimulation,
+  TraceWarning,
+} from './types.js'
 import type { WhatIfOptions } from './what-if.js'
 import { whatIf as applyWhatIf } from './what-if.js'
 import { presetOfDeviceName } from './what-if-device.js'
@@ -77,16 +84,50 @@ export function analyzeTrace(
   const trace = isLoaded(input) ? input : loadTrace(input)
   const iteration = options.iteration ?? defaultIteration(trace)
   const graph = buildDependencyGraph(trace, iteration === undefined ? {} : { iteration })
+  return analyzeGraph(
+    {
+      graph,
+      source: trace.source,
+      iteration: iteration ?? null,
+      inputWarnings: trace.warnings,
+      fromGpu: presetOfDeviceName(trace.metadata.deviceName),
+      recorded: true,
+    },
+    options,
+  )
+}
+
+/** What {@link analyzeGraph} needs besides the options. */
+export interface GraphAnalysisInput {
+  readonly graph: DependencyGraph
+  readonly source: string
+  readonly iteration: number | null
+  /** Warnings of the input files, reported first. */
+  readonly inputWarnings: readonly TraceWarning[]
+  /** Accelerator preset the input was recorded on (source device of the `gpu` what-if). */
+  readonly fromGpu: string | undefined
+  /** Whether the graph's tasks carry recorded times; if not, the replay stands in for the measurement. */
+  readonly recorded: boolean
+  /** Called with the what-if recipe before it is applied (to reject recipes the input cannot support). */
+  readonly checkWhatIf?: (recipe: string, graph: DependencyGraph) => void
+}
+
+/** Replay, what-if, breakdowns, critical path and warnings of a built graph: the body of the analyse calls. */
+export function analyzeGraph(
+  input: GraphAnalysisInput,
+  options: AnalyzeTraceOptions,
+): TraceAnalysisWithTimeline {
+  const { graph } = input
   const replay = simulateTrace(graph)
-  const measured = graph.measuredIterationS
   const simulated = replay.iterationS
+  const measured = input.recorded ? graph.measuredIterationS : simulated
   let whatIfResult: TraceAnalysis['whatIf'] = null
   let whatIfBreakdown: TraceAnalysis['whatIfBreakdownS'] = null
   let whatIfSim: TraceSimulation | undefined
   if (options.whatIf !== undefined) {
-    const fromGpu = presetOfDeviceName(trace.metadata.deviceName)
+    input.checkWhatIf?.(options.whatIf, graph)
     const transformed = applyWhatIf(options.whatIf, graph, {
-      ...(fromGpu !== undefined ? { fromGpu } : {}),
+      ...(input.fromGpu !== undefined ? { fromGpu: input.fromGpu } : {}),
       ...options.whatIfOptions,
     })
     whatIfSim = simulateTrace(transformed)
@@ -98,7 +139,7 @@ export function analyzeTrace(
     whatIfBreakdown = breakdown(transformed, { startS: whatIfSim.result.startS, endS: whatIfSim.result.endS })
   }
   const simTimeline = { startS: replay.result.startS, endS: replay.result.endS }
-  const warnings = [...trace.warnings, ...(whatIfSim?.graph.warnings ?? graph.warnings)]
+  const warnings = [...input.inputWarnings, ...(whatIfSim?.graph.warnings ?? graph.warnings)]
   for (const [label, sim] of [
     ['replay', replay],
     ['what-if', whatIfSim],
@@ -111,9 +152,18 @@ export function analyzeTrace(
       })
     }
   }
+  if (!input.recorded) {
+    warnings.push({
+      code: 'MEASURED_FROM_REPLAY',
+      message:
+        'the input records durations but no start times: the measured iteration is the replay of its dependency graph',
+      count: 1,
+    })
+  }
+  const recordedTimeline = input.recorded ? measuredTimeline(graph) : simTimeline
   const result: TraceAnalysisWithTimeline = {
-    source: trace.source,
-    iteration: iteration ?? null,
+    source: input.source,
+    iteration: input.iteration,
     taskCount: graph.tasks.length,
     measuredIterationS: measured,
     simulatedIterationS: simulated,
@@ -123,12 +173,12 @@ export function analyzeTrace(
     breakdownS: breakdown(graph, simTimeline),
     whatIfBreakdownS: whatIfBreakdown,
     criticalPath: summarizeCriticalPath(whatIfSim ?? replay),
-    kernelStats: kernelStats(graph, measuredTimeline(graph)),
+    kernelStats: kernelStats(graph, recordedTimeline),
     warnings,
   }
   if (options.timeline !== true) return result
   const runs = [
-    { label: 'measured', graph, timeline: measuredTimeline(graph) },
+    ...(input.recorded ? [{ label: 'measured', graph, timeline: recordedTimeline }] : []),
     { label: 'replay', graph, timeline: simTimeline },
   ]
   if (whatIfSim !== undefined) {

@@ -28,3 +28,25 @@ export class TraceMalformedError extends DnnperfError {
     this.detail = fields.detail
   }
 }
+
+/**
+ * A what-if recipe needs information the input does not carry: execution traces have no training phases, no
+ * launch correlation, and (host ETs) no GPU kernels. `needs` names what is missing.
+ */
+export class WhatIfUnsupportedError extends DnnperfError {
+  readonly code = 'WHAT_IF_UNSUPPORTED'
+  override readonly name = 'WhatIfUnsupportedError'
+  readonly recipe: string
+  readonly source: string
+  readonly format: string
+  readonly needs: string
+  constructor(fields: { recipe: string; source: string; format: string; needs: string }) {
+    super(
+      `what-if "${fields.recipe}" cannot run on ${fields.source} (${fields.format}): it needs ${fields.needs}`,
+    )
+    this.recipe = fields.recipe
+    this.source = fields.source
+    this.format = fields.format
+    this.needs = fields.needs
+  }
+}

@@ -1,5 +1,11 @@
 import { expectTypeOf, test } from 'vitest'
-import { analyzeTrace, buildExecutionGraph, loadTraceFile } from './index.js'
+import {
+  analyzeExecutionTrace,
+  analyzeTrace,
+  buildExecutionGraph,
+  detectTraceFormat,
+  loadTraceFile,
+} from './index.js'
 import type { DependencyGraph, LoadedTrace, TraceAnalysis } from './index.js'
 
 test('analyzeTrace returns the fields the CLI prints', () => {
@@ -22,4 +28,11 @@ test('streaming and execution-trace readers give the same graph types', () => {
   expectTypeOf(loadTraceFile).returns.toEqualTypeOf<Promise<LoadedTrace>>()
   expectTypeOf(buildExecutionGraph).returns.toEqualTypeOf<DependencyGraph>()
   expectTypeOf(analyzeTrace).parameter(0).toExtend<string | Uint8Array | LoadedTrace>()
+})
+
+test('execution traces give the same analysis object', () => {
+  expectTypeOf(analyzeExecutionTrace).returns.toEqualTypeOf<ReturnType<typeof analyzeTrace>>()
+  expectTypeOf(detectTraceFormat).returns.toEqualTypeOf<
+    'kineto' | 'host-et' | 'chakra-json' | 'chakra-protobuf'
+  >()
 })

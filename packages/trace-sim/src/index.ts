@@ -22,6 +22,10 @@ export type {
 export { loadExecutionTrace } from './load-execution-trace.js'
 export type { LoadExecutionTraceOptions } from './load-execution-trace.js'
 export { buildExecutionGraph, linkExecutionTrace } from './build-execution-graph.js'
+export { analyzeExecutionTrace } from './analyze-execution.js'
+export type { AnalyzeExecutionTraceOptions } from './analyze-execution.js'
+export { detectTraceFormat } from './detect-format.js'
+export type { TraceFileFormat } from './detect-format.js'
 export type {
   ExecutionTrace,
   ExecutionTraceNode,
@@ -70,4 +74,4 @@ export { exportTimeline } from './timeline.js'
 export type { TimelineRun, ChromeTrace } from './timeline.js'
 
 // errors
-export { TraceMalformedError } from './errors.js'
+export { TraceMalformedError, WhatIfUnsupportedError } from './errors.js'

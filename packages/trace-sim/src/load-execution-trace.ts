@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
+import { looksLikeJson } from './detect-format.js'
 import { TraceMalformedError } from './errors.js'
 import { decodeMessage, delimitedMessages, ProtoDecodeError, repeatedVarints } from './protobuf.js'
 import type { ProtoMessage } from './protobuf.js'
@@ -29,7 +30,9 @@ const KIND_OF_TYPE: Readonly<Record<number, ExecutionNodeKind>> = {
  * Reads an execution trace: a PyTorch host ET (`ExecutionTraceObserver` JSON, flat schema 1.0.1 or nested
  * 1.0.2-chakra.0.0.4 and later), a jsonized Chakra ET (`workload_graph`), or a Chakra protobuf `.et`
  * (length-delimited `GlobalMetadata` then `Node` messages); plain, gzip, or inside a tar(.gz) archive.
- * Node kinds come from Chakra's NodeType and `is_cpu_op` (host-ET operators are `cpu`). Exact; O(bytes).
+ * Node kinds come from Chakra's NodeType and `is_cpu_op` (host-ET operators are `cpu`; GPU children of a linked
+ * ET, with a Kineto `cat`, are `gpu`/`comm`/`memory`). Times: Chakra `duration_micros`/`start_time_micros`, a
+ * linked host ET's `ts` and `inclusive_dur`; start times count from `originUs`. Exact; O(bytes).
  *
  * @throws TraceMalformedError (`TRACE_MALFORMED`) for unreadable bytes, an archive without an ET file, or a
  *   document that is none of the three forms (a Kineto trace is named as such).
@@ -65,9 +68,8 @@ export function loadExecutionTrace(
     bytes = gunzip(pick.body, source)
   }
   const first = firstNonSpace(bytes)
-  if (first !== 0x7b && first !== 0x5b) {
-    if (name.endsWith('.et') || first !== undefined) return fromProtobuf(bytes, source, warnings)
-  }
+  if (!looksLikeJson(bytes) && (name.endsWith('.et') || first !== undefined))
+    return fromProtobuf(bytes, source, warnings)
   let doc: unknown
   try {
     doc = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'))
@@ -90,6 +92,8 @@ function firstNonSpace(b: Uint8Array): number | undefined {
   for (const c of b) if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return c
   return undefined
 }
+
+const COMMUNICATION_KERNEL = /nccl|rccl/i
 
 const num = (x: unknown): number | undefined =>
   typeof x === 'number' && Number.isFinite(x)
@@ -131,6 +135,8 @@ function fromJson(doc: unknown, source: string, warnings: TraceWarning[]): Execu
   }
   const nodes: ExecutionTraceNode[] = []
   let skipped = 0
+  let untimedTs = 0
+  const originUs = originOf(top.nodes.map((raw) => num((raw as { ts?: unknown } | null)?.ts)))
   for (const raw of top.nodes) {
     const n = (raw ?? {}) as Record<string, unknown>
     const id = num(n.id)
@@ -148,10 +154,18 @@ function fromJson(doc: unknown, source: string, warnings: TraceWarning[]): Execu
     const parent = num(n.parent) ?? ids(n.ctrl_deps)[0]
     const rfId = num(n.rf_id ?? attrs.get('rf_id'))
     const tid = num(n.tid ?? attrs.get('tid'))
+    const name = typeof n.name === 'string' ? n.name : String(n.name ?? '')
+    // Linked ETs (Chakra's trace linker, "ET+") add Kineto times in µs to operators and GPU children.
+    const tsUs = num(n.ts)
+    const durUs = num(n.inclusive_dur ?? n.dur ?? n.exclusive_dur)
+    const timed = tsUs !== undefined && durUs !== undefined && durUs >= 0
+    if (tsUs !== undefined && !timed) untimedTs++
+    const kind = hostKindOf(n.cat, name)
+    const stream = num(n.stream)
     const node: ExecutionTraceNode = {
       id,
-      name: typeof n.name === 'string' ? n.name : String(n.name ?? ''),
-      kind: 'cpu',
+      name,
+      kind,
       ctrlDeps: [],
       dataDeps: [],
       inputTensors: tensorIds(values(n.inputs)),
@@ -159,9 +173,18 @@ function fromJson(doc: unknown, source: string, warnings: TraceWarning[]): Execu
       ...(parent !== undefined ? { parent } : {}),
       ...(rfId !== undefined ? { rfId } : {}),
       ...(tid !== undefined ? { tid } : {}),
+      ...(timed ? { startS: (tsUs - (originUs ?? 0)) * 1e-6, durationS: durUs * 1e-6 } : {}),
+      ...(kind !== 'cpu' && stream !== undefined ? { stream } : {}),
     }
     nodes.push(node)
   }
+  if (untimedTs > 0)
+    warnings.push({
+      code: 'ET_BAD_DURATION',
+      message:
+        'ET nodes with a `ts` but no valid duration (inclusive_dur, dur, exclusive_dur) taken as untimed',
+      count: untimedTs,
+    })
   if (skipped > 0)
     warnings.push({
       code: 'ET_NODE_WITHOUT_ID',
@@ -174,7 +197,23 @@ function fromJson(doc: unknown, source: string, warnings: TraceWarning[]): Execu
     schema: typeof top.schema === 'string' ? top.schema : undefined,
     nodes,
     warnings,
+    ...(originUs !== undefined ? { originUs } : {}),
   }
+}
+
+/** The floor of the earliest timestamp (µs), so that start times in seconds keep their sub-µs digits. */
+function originOf(timestamps: readonly (number | undefined)[]): number | undefined {
+  let min = Number.POSITIVE_INFINITY
+  for (const t of timestamps) if (t !== undefined && t < min) min = t
+  return Number.isFinite(min) ? Math.floor(min) : undefined
+}
+
+/** GPU children of a linked ET carry their Kineto category (`kernel`, `gpu_memcpy`, `gpu_memset`). */
+function hostKindOf(cat: unknown, name: string): ExecutionNodeKind {
+  if (typeof cat !== 'string') return 'cpu'
+  if (/^(gpu_memcpy|gpu_memset|memcpy|memset)$/i.test(cat)) return 'memory'
+  if (/^kernel$/i.test(cat)) return COMMUNICATION_KERNEL.test(name) ? 'comm' : 'gpu'
+  return 'cpu'
 }
 
 function fromJsonized(graph: unknown[], source: string, warnings: TraceWarning[]): ExecutionTrace {
@@ -236,11 +275,17 @@ function fromProtobuf(bytes: Uint8Array, source: string, warnings: TraceWarning[
       const m = decodeMessage(a as Uint8Array)
       if (text(m.get(1)?.[0]) === 'schema') schema = String(attrValue(m))
     }
+    const decoded = messages.slice(1).map((raw) => decodeMessage(raw))
+    const originUs = originOf(
+      decoded.map((m) => {
+        const v = m.get(6)?.[0]
+        return typeof v === 'number' ? v : undefined
+      }),
+    )
     const nodes: ExecutionTraceNode[] = []
-    for (const raw of messages.slice(1)) {
+    for (const m of decoded) {
       // Node (CH:schema/protobuf/et_def.proto): 1 id, 2 name, 3 type, 4 ctrl_deps, 5 data_deps,
       // 6 start_time_micros, 7 duration_micros, 8 inputs, 9 outputs, 10 attr.
-      const m = decodeMessage(raw)
       const id = m.get(1)?.[0]
       if (typeof id !== 'number') throw new ProtoDecodeError(0, 'node without an id')
       const attrs = new Map<string, unknown>()
@@ -263,12 +308,19 @@ function fromProtobuf(bytes: Uint8Array, source: string, warnings: TraceWarning[
         inputTensors: [],
         outputTensors: [],
         ...(typeof dur === 'number' ? { durationS: dur * 1e-6 } : {}),
-        ...(typeof start === 'number' ? { startS: start * 1e-6 } : {}),
+        ...(typeof start === 'number' ? { startS: (start - (originUs ?? 0)) * 1e-6 } : {}),
         ...(typeof rfId === 'number' ? { rfId } : {}),
         ...(typeof tid === 'number' ? { tid } : {}),
       })
     }
-    return { source, format: 'chakra-protobuf', schema, nodes, warnings }
+    return {
+      source,
+      format: 'chakra-protobuf',
+      schema,
+      nodes,
+      warnings,
+      ...(originUs !== undefined ? { originUs } : {}),
+    }
   } catch (e) {
     if (e instanceof ProtoDecodeError || e instanceof RangeError) {
       throw new TraceMalformedError({ source, detail: `not a Chakra protobuf ET: ${e.message}` })

@@ -102,9 +102,10 @@ export async function loadTraceStream(
     throw new TraceMalformedError({
       source,
       field: 'traceEvents',
-      detail: normalizer.hasTopKey('nodes')
-        ? 'this is an execution trace (ET), not a Kineto profiler trace'
-        : 'expected an array of events',
+      detail:
+        normalizer.hasTopKey('nodes') || normalizer.hasTopKey('workload_graph')
+          ? 'this is an execution trace (ET), not a Kineto profiler trace'
+          : 'expected an array of events',
     })
   }
   if (!scanner.complete) {

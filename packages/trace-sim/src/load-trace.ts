@@ -56,7 +56,7 @@ export function loadTrace(input: string | Uint8Array | object, options: LoadTrac
       source,
       field: 'traceEvents',
       detail:
-        doc !== null && typeof doc === 'object' && 'nodes' in doc
+        doc !== null && typeof doc === 'object' && ('nodes' in doc || 'workload_graph' in doc)
           ? 'this is an execution trace (ET), not a Kineto profiler trace'
           : 'expected an array of events',
     })

@@ -258,12 +258,19 @@ export interface ExecutionTraceNode {
   /** Converted Chakra ET: explicit control and data dependencies (node ids). */
   readonly ctrlDeps: readonly number[]
   readonly dataDeps: readonly number[]
-  /** Converted Chakra ET: `duration_micros` / `runtime`, seconds. Host ETs carry no times. */
+  /**
+   * Seconds. Converted Chakra ET: `duration_micros` / `runtime`; linked host ET (Chakra's trace linker):
+   * `inclusive_dur` (else `dur`, `exclusive_dur`). Plain host ETs carry no times.
+   */
   readonly durationS?: number
+  /** Seconds on the recording clock: Chakra `start_time_micros`, linked host ET `ts`. */
   readonly startS?: number
-  /** Record-function id (host ET `rf_id`): joins Kineto `cpu_op` events. */
+  /** Record-function id (host ET `rf_id`): joins Kineto `cpu_op` and `user_annotation` events. */
   readonly rfId?: number
+  /** CPU thread, or for GPU nodes of a converted Chakra ET the stream Kineto recorded as their tid. */
   readonly tid?: number
+  /** GPU children of a linked host ET: the CUDA stream. */
+  readonly stream?: number
   /** Host ET: tensor ids read and written (first element of each tensor tuple), for data dependencies. */
   readonly inputTensors: readonly number[]
   readonly outputTensors: readonly number[]
@@ -278,6 +285,8 @@ export interface ExecutionTrace {
   readonly schema: string | undefined
   readonly nodes: readonly ExecutionTraceNode[]
   readonly warnings: TraceWarning[]
+  /** The floor of the earliest recorded node time in µs on the recording clock; node `startS` count from it. */
+  readonly originUs?: number
 }
 
 /** Options of {@link buildExecutionGraph}. */

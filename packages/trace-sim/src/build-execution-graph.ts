@@ -1,5 +1,5 @@
 import { GraphCycleError } from '@dnnperf/ir'
-import { phaseOf } from './classify.js'
+import { kernelClassOfName, phaseOf } from './classify.js'
 import type {
   DependencyGraph,
   ExecutionGraphOptions,
@@ -86,14 +86,15 @@ type MutableGraph = {
   dependencies: DependencyGraph['dependencies']
 }
 
-function classOf(kind: ExecutionTraceNode['kind']): TaskClass {
+function classOf(kind: ExecutionTraceNode['kind'], name: string): TaskClass {
   return kind === 'cpu'
     ? 'cpu'
     : kind === 'comm'
       ? 'communication'
       : kind === 'memory'
         ? 'memory'
-        : 'computation'
+        : // COMP nodes include NCCL kernels and copies: classify GPU work by name, as HTA does for Kineto
+          kernelClassOfName(name)
 }
 
 function taskKindOf(kind: ExecutionTraceNode['kind']): string {
@@ -261,7 +262,7 @@ function untimedChakraGraph(
     const info: TaskInfo = {
       role: n.kind === 'cpu' ? 'runtime' : 'gpu',
       name: n.name,
-      taskClass: classOf(n.kind),
+      taskClass: classOf(n.kind, n.name),
       kind: taskKindOf(n.kind),
       eventIndex: -1,
       ...(n.durationS !== undefined ? { measuredDurationS: n.durationS } : {}),
@@ -310,7 +311,7 @@ function timedChakraGraph(
     const info: TaskInfo = {
       role: n.kind === 'cpu' ? 'runtime' : 'gpu',
       name: n.name,
-      taskClass: classOf(n.kind),
+      taskClass: classOf(n.kind, n.name),
       kind: taskKindOf(n.kind),
       eventIndex: -1,
       measuredStartS: startOf(i),
@@ -604,7 +605,7 @@ function hostGraph(et: ExecutionTrace, options: ExecutionGraphOptions): Dependen
         info: {
           role: 'gpu',
           name: n.name,
-          taskClass: classOf(n.kind),
+          taskClass: classOf(n.kind, n.name),
           kind: taskKindOf(n.kind),
           eventIndex: -1,
           ...(top !== undefined ? { phase: g.tasks[top]!.info.phase ?? 'other' } : {}),

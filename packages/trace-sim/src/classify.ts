@@ -34,7 +34,15 @@ const COMMUNICATION = /nccl|rccl|all_?reduce|allgather|reduce_?scatter|alltoall|
  */
 export function taskClassOf(ev: TraceEvent): TaskClass {
   if (ev.activity === 'memcpy' || ev.activity === 'memset') return 'memory'
-  if (COMMUNICATION.test(ev.name)) return 'communication'
+  return kernelClassOfName(ev.name)
+}
+
+const MEMORY_KERNEL = /^(memcpy|memset)|\bmemcpy\b|\bmemset\b/i
+
+/** The same classes from a kernel's name alone (execution traces record GPU work as COMP nodes, NCCL included). */
+export function kernelClassOfName(name: string): TaskClass {
+  if (COMMUNICATION.test(name)) return 'communication'
+  if (MEMORY_KERNEL.test(name)) return 'memory'
   return 'computation'
 }
 

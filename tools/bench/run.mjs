@@ -18,6 +18,7 @@ for (const script of scripts) {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
       timeout: 30 * 60 * 1000,
+      maxBuffer: 256 * 1024 * 1024,
     })
     results.push({ script, result: JSON.parse(out) })
   } catch (err) {

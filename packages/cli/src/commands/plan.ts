@@ -151,6 +151,12 @@ function renderEvaluation(e: PlanEvaluation): string {
 function renderDownsetDp(r: DownsetDpResult): string {
   const head = `status ${r.status}; bottleneck ${si(r.objectiveS ?? Number.NaN, 's')} per microbatch (time per sample in Piper's terms); ${r.devicesUsed} devices used, ${r.downsets} downsets, ${r.pairs} pairs; ${si(r.timeS, 's')}`
   if (r.status !== 'optimal') return `${head}\nno split fits memory.`
+  // powers of two and the full budget keep the line short on thousands of devices
+  const last = r.optimumByDeviceBudget.length
+  const budgets = r.optimumByDeviceBudget.filter(
+    (b) => b.objectiveS !== null && ((b.devices & (b.devices - 1)) === 0 || b.devices === last),
+  )
+  const scaling = `best with at most N devices: ${budgets.map((b) => `${b.devices} → ${si(b.objectiveS!, 's')}`).join(', ')}`
   const rows = r.stages.map((st, i) => [
     String(i),
     st.nodes.length === 1
@@ -164,6 +170,7 @@ function renderDownsetDp(r: DownsetDpResult): string {
   ])
   return [
     head,
+    scaling,
     '',
     table(['stage', 'layers', 'tp×dp', 'configuration', 'time/sample', 'memory', 'in flight'], rows),
   ].join('\n')

@@ -144,6 +144,14 @@ describe('planDownsetDp equals brute force on small layer DAGs', () => {
         expect(r.stages.flatMap((s) => s.nodes).sort()).toEqual(x.cfg.map((_, i) => String(i)).sort())
         expect(r.devicesUsed).toBeLessThanOrEqual(x.K)
         expect(Math.max(...r.stages.map((s) => s.timePerSampleS))).toBeCloseTo(r.objectiveS!, 9)
+        // Every smaller device budget is the brute-force optimum with that many devices.
+        expect(r.optimumByDeviceBudget).toHaveLength(x.K)
+        for (const { devices, objectiveS } of r.optimumByDeviceBudget) {
+          const bfk = bruteForce({ ...x, K: devices })
+          if (Number.isFinite(bfk)) expect(objectiveS!).toBeCloseTo(bfk, 9)
+          else expect(objectiveS).toBeNull()
+        }
+        expect(r.optimumByDeviceBudget.at(-1)!.objectiveS!).toBeCloseTo(r.objectiveS!, 12)
       }),
       { numRuns: 300 },
     )

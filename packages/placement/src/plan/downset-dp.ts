@@ -281,15 +281,20 @@ export function planDownsetDp(problem: PlacementProblem, options: DownsetDpOptio
   let best = Number.POSITIVE_INFINITY
   let bk = -1
   let bs = -1
+  // The runners-up of a DP: its optimum under every smaller device budget (at most k devices).
+  const byBudget: { devices: number; objectiveS: number | null }[] = []
   for (let k = 0; k <= K; k++) {
+    let atK = Number.POSITIVE_INFINITY
     for (let s = 1; s <= S; s++) {
       const val = dp[cell(full, k, s)]!
+      if (val < atK) atK = val
       if (val < best - 1e-9) {
         best = val
         bk = k
         bs = s
       }
     }
+    if (k > 0) byBudget.push({ devices: k, objectiveS: Number.isFinite(atK) ? atK : null })
   }
   const stages: DownsetDpStage[] = []
   const stageMembers: { members: number[]; t: number; d: number }[] = []
@@ -366,6 +371,7 @@ export function planDownsetDp(problem: PlacementProblem, options: DownsetDpOptio
     objectiveS: ok ? best : null,
     boundS: ok ? best : null,
     stages: out,
+    optimumByDeviceBudget: byBudget,
     devicesUsed,
     dataParallelSum,
     downsets: D,

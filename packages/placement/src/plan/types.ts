@@ -379,6 +379,11 @@ export interface DownsetDpResult {
    */
   readonly boundS: number | null
   readonly stages: readonly DownsetDpStage[]
+  /**
+   * The optimum with at most k devices, for k = 1 … K (null where nothing fits): what fewer devices would cost, and
+   * the smallest budget reaching the best. Non-increasing in k; its last entry is `objectiveS`.
+   */
+  readonly optimumByDeviceBudget: readonly { readonly devices: number; readonly objectiveS: number | null }[]
   /** Σ t·d over stages. */
   readonly devicesUsed: number
   /** Σ d over stages. */

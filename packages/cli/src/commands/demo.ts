@@ -275,7 +275,7 @@ export function registerDemo(program: Command, io: CliIo): void {
   program
     .command('demo')
     .description(
-      `the main job on built-in defaults: ${DEMO_DEFAULTS.model} (batch ${DEMO_DEFAULTS.batchSize}, sequence ${DEMO_DEFAULTS.seqLen}), one training step on ${DEMO_DEFAULTS.hardware}, with an HTML report`,
+      `the main job on built-in defaults: ${DEMO_DEFAULTS.model} (batch ${DEMO_DEFAULTS.batchSize}, sequence ${DEMO_DEFAULTS.seqLen}), one training step on ${DEMO_DEFAULTS.hardware}, the fastest plan on ${DEMO_DEFAULTS.gpus} GPUs of ${DEMO_DEFAULTS.cluster}, with an HTML report`,
     )
     .option('--model <name>', 'zoo model', DEMO_DEFAULTS.model)
     .option('--hardware <preset>', 'hardware preset', DEMO_DEFAULTS.hardware)

@@ -1,4 +1,5 @@
 import type { PlacementProblem } from '@dnnperf/ir'
+import { contractLayerClasses } from './internal/contract-layers.js'
 import { prepareInstance } from './internal/prepare.js'
 import { maxLoadLowerBound, resultFromStages, supernodeIds } from './internal/result.js'
 import type { DeviceKind, MaxLoadOptions, MaxLoadResult } from './types.js'
@@ -50,8 +51,9 @@ export function placeSingleDevice(problem: PlacementProblem, options: MaxLoadOpt
  *
  * @throws the validation errors of the IR and prepareInstance's errors.
  */
-export function placeGreedy(problem: PlacementProblem, options: MaxLoadOptions = {}): MaxLoadResult {
+export function placeGreedy(input: PlacementProblem, options: MaxLoadOptions = {}): MaxLoadResult {
   const t0 = performance.now()
+  const problem = options.contractLayers === true ? contractLayerClasses(input) : input
   const inst = prepareInstance(problem, options)
   const K = inst.acceleratorCount
   let work = 0

@@ -1,4 +1,5 @@
 import { enumerateIdeals, type IdealSet, type PlacementProblem } from '@dnnperf/ir'
+import { contractLayerClasses } from './internal/contract-layers.js'
 import { linearUpperBound } from './internal/linear-bound.js'
 import { type PreparedInstance, prepareInstance } from './internal/prepare.js'
 import { maxLoadLowerBound, resultFromStages, supernodeIds } from './internal/result.js'
@@ -459,8 +460,9 @@ function stageSupernodes(inst: PreparedInstance, ideals: IdealSet, i: number, j:
  * @example
  * placeMaxLoadDp(importDnnPartitioning(text)).objective // 6.5 for placement.md §1.10 instance A
  */
-export function placeMaxLoadDp(problem: PlacementProblem, options: MaxLoadOptions = {}): MaxLoadResult {
+export function placeMaxLoadDp(input: PlacementProblem, options: MaxLoadOptions = {}): MaxLoadResult {
   const t0 = performance.now()
+  const problem = options.contractLayers === true ? contractLayerClasses(input) : input
   const inst = prepareInstance(problem, options)
   const ideals = enumerateIdeals(inst.dag, { limit: options.idealLimit ?? 1_000_000 })
   const linear = linearUpperBound(inst)

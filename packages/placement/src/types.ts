@@ -111,6 +111,13 @@ export interface MaxLoadOptions {
   /** Fail with LimitExceededError above this many ideals of the contracted forward graph. Default 1,000,000. */
   readonly idealLimit?: number
   /**
+   * Keep every layer on one device: nodes sharing a `layerId` join one co-location class (with the classes they
+   * already had), as the reference's `-contractLayers` (placement.md §1.6 step 3). Labels that close a cycle
+   * fuse everything on it, as in the reference: in the public BERT-12 operator graphs one edge runs from the
+   * output layer (13) back into layer 0, so contracting them leaves almost a single stage. Default false.
+   */
+  readonly contractLayers?: boolean
+  /**
    * Merge zero-time, degree-1 forward nodes into their neighbour before enumerating ideals, as the reference
    * does (placement.md §1.6 step 9; sizes and support flags merge too). Default true.
    */

@@ -18,6 +18,7 @@ interface PlaceFlags {
   cpus?: string
   memory?: string
   solver: string
+  contractLayers?: boolean
   json?: boolean
 }
 
@@ -56,6 +57,7 @@ export function registerPlace(program: Command, io: CliIo): void {
     .option('--cpus <n>', 'CPU cores (default: from the instance)')
     .option('--memory <bytes>', 'memory per accelerator (default: from the instance)')
     .option('--solver <s>', 'MILP back-end of the integer programs: highs | glpk', 'highs')
+    .option('--contract-layers', 'keep every layer (nodes sharing a layerId) on one device')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, o: PlaceFlags) => {
       if (!(METHODS as readonly string[]).includes(o.method)) {
@@ -92,6 +94,7 @@ export function registerPlace(program: Command, io: CliIo): void {
         method: o.method as PlaceAsyncOptions['method'] & string,
         objective: o.objective,
         solver: o.solver,
+        ...(o.contractLayers === true ? { contractLayers: true } : {}),
         ...(timeLimitS !== undefined ? { timeLimitS } : {}),
         ...(idealLimit !== undefined ? { idealLimit } : {}),
         ...(acceleratorCount !== undefined ? { acceleratorCount } : {}),

@@ -8,6 +8,8 @@ export interface IpOptions {
   readonly cpuCount?: number
   /** Memory per accelerator in bytes; default the problem's `resources.acceleratorMemoryBytes` (unlimited). */
   readonly acceleratorMemoryBytes?: number
+  /** Keep every layer on one device (nodes sharing a `layerId` join one co-location class). Default false. */
+  readonly contractLayers?: boolean
   /** MILP back-end. Default `highs` (it reports a MIP bound while it runs and takes the warm start). */
   readonly solver?: 'glpk' | 'highs'
   /** Hard wall-clock limit of the solve, seconds (warm-start computation included). Default 60. */

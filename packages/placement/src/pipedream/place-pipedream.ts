@@ -1,3 +1,4 @@
+import { contractLayerClasses } from '../internal/contract-layers.js'
 import { InvalidValueError, type PlacementProblem, validatePlacementProblem } from '@dnnperf/ir'
 import type { MaxLoadResult } from '../types.js'
 import { planPipeDream } from './pipedream-dp.js'
@@ -98,8 +99,9 @@ export function pipeDreamLayers(problem: PlacementProblem): { layers: PipeDreamL
  *
  * @throws InvalidValueError for a node without an accelerator time or bad options; the IR's validation errors.
  */
-export function placePipeDream(problem: PlacementProblem, options: PipeDreamOptions = {}): MaxLoadResult {
+export function placePipeDream(input: PlacementProblem, options: PipeDreamOptions = {}): MaxLoadResult {
   const t0 = performance.now()
+  const problem = options.contractLayers === true ? contractLayerClasses(input) : input
   const { layers, chain } = pipeDreamLayers(problem)
   const notes: string[] = []
   if (!chain) {
@@ -121,7 +123,7 @@ export function placePipeDream(problem: PlacementProblem, options: PipeDreamOpti
     if (problem.timeUnit === 'unspecified')
       notes.push('time unit unspecified: transfer times computed in seconds')
   }
-  const { levels: _l, acceleratorCount: _a, ...rest } = options
+  const { levels: _l, acceleratorCount: _a, contractLayers: _c, ...rest } = options
   const rank = new Map(problem.nodes.map((node, i) => [node.id, i] as const))
   const plan = planPipeDream(layers, levels, { ...rest, secondsPerTimeUnit })
   const timeS = (performance.now() - t0) / 1000

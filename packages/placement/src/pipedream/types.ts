@@ -27,6 +27,8 @@ export interface PipeDreamOptions {
    * `resources.acceleratorCount` (1 when absent). CPUs are not used: PipeDream places on accelerators only.
    */
   readonly acceleratorCount?: number
+  /** Keep every layer on one device (nodes sharing a `layerId` join one co-location class). Default false. */
+  readonly contractLayers?: boolean
   /**
    * Machine levels, innermost first. Default one level of the problem's `acceleratorCount` devices at
    * `resources.bandwidthBytesPerS` (Infinity when absent: weight synchronisation is then free).

@@ -1,4 +1,5 @@
 import type { PlacementProblem } from '@dnnperf/ir'
+import { contractLayerClasses } from '../../internal/contract-layers.js'
 import { type PreparedInstance, prepareInstance } from '../../internal/prepare.js'
 import type { IpOptions } from '../types.js'
 
@@ -34,7 +35,8 @@ export interface IpInput {
 }
 
 /** Validate (through prepareInstance, without the trivial merge) and collect the IP's data. O(V + E). */
-export function buildIpInput(problem: PlacementProblem, options: IpOptions): IpInput {
+export function buildIpInput(input: PlacementProblem, options: IpOptions): IpInput {
+  const problem = options.contractLayers === true ? contractLayerClasses(input) : input
   const inst = prepareInstance(problem, {
     acceleratorCount: options.acceleratorCount,
     cpuCount: options.cpuCount,

@@ -53,6 +53,8 @@ export { resolveTransformerShape, transformerShapeFromMetadata } from './plan/sh
 export type { ResolvedTransformerShape } from './plan/shape.js'
 export { searchPlans } from './plan/search.js'
 export type { PlanSearchOptions, PlanSearchResult } from './plan/search.js'
+export { explainRunnersUp } from './plan/explain.js'
+export type { RunnerUpComparison } from './plan/explain.js'
 export { planPipeDream2bw } from './plan/pipedream-2bw.js'
 export type { PipeDream2bwOptions } from './plan/pipedream-2bw.js'
 // Piper / PHAZE downset DP over stage boundaries with per-stage data and tensor parallelism

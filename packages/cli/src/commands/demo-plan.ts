@@ -10,7 +10,14 @@ export interface DemoPlan {
   /** `plan search` on the defaults: the best plan, the runners-up and how much of the space was proved. */
   readonly search: Pick<
     PlanSearchResult,
-    'status' | 'best' | 'runnersUp' | 'candidates' | 'evaluated' | 'provedFraction' | 'timeS'
+    | 'status'
+    | 'best'
+    | 'runnersUp'
+    | 'runnersUpExplained'
+    | 'candidates'
+    | 'evaluated'
+    | 'provedFraction'
+    | 'timeS'
   >
   /**
    * The fastest 1F1B plan with a pipeline (the best overall may have none), lowered to a task graph and simulated:
@@ -40,13 +47,13 @@ export function demoPlan(
     [oneF1b.best, ...oneF1b.runnersUp].find((e) => e !== null && e.plan.pipelineParallel > 1) ??
     evaluatePlan(shape, cluster, { gpus, globalBatch, tensorParallel: 1, pipelineParallel: 2 })
   const sim = simulatePlan(shape, cluster, pipelined.plan)
-  const { status, best, runnersUp, candidates, evaluated, provedFraction, timeS } = search
+  const { status, best, runnersUp, runnersUpExplained, candidates, evaluated, provedFraction, timeS } = search
   return {
     plan: {
       cluster,
       gpus,
       globalBatch,
-      search: { status, best, runnersUp, candidates, evaluated, provedFraction, timeS },
+      search: { status, best, runnersUp, runnersUpExplained, candidates, evaluated, provedFraction, timeS },
       pipeline: {
         evaluation: pipelined,
         simulatedIterationS: sim.iterationTimeS,

@@ -136,6 +136,7 @@ function planSection(plan: DemoPlan, timeline: readonly PlanTimelineItem[]) {
       s.best === null
         ? 'No plan fits in device memory.'
         : `The fastest plan takes ${si(s.best.iterationTimeS, 's')} per iteration at ${(100 * s.best.mfu).toFixed(1)} % model FLOPs utilisation; ${integer(s.candidates)} candidate plans, ${integer(s.evaluated)} evaluated, the rest proved slower or over memory by bounds (${si(s.timeS, 's')}).`,
+      ...s.runnersUpExplained.slice(0, 1).map((c) => `Why the runner-up lost: ${c.reason}.`),
       'Plans are costed by the 3D-parallel evaluator, whose efficiency factors are calibrated on published Megatron-LM measurements (docs/validation.md); the one-device step above is the uncalibrated per-operator model, hence its higher utilisation.',
       `The fastest 1F1B pipeline (${planCells(pipe.evaluation).join(', ')}) lowered to ${integer(pipe.taskCount)} tasks and simulated: ${si(pipe.simulatedIterationS, 's')} per iteration (closed form ${si(pipe.closedFormIterationS, 's')}); bubble ${(100 * pipe.evaluation.bubbleFraction).toFixed(1)} %.`,
     ],

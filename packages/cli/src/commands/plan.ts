@@ -354,6 +354,8 @@ export function registerPlan(program: Command, io: CliIo): void {
             ['#', 'tp×pp×dp', 'microbatch', 'schedule', 'recompute', 'ZeRO', 'iteration', 'MFU', 'memory'],
             rows,
           ),
+          ...(r.runnersUpExplained.length > 0 ? ['', 'why the others lost:'] : []),
+          ...r.runnersUpExplained.map((c) => `  #${c.rank}: ${c.reason}`),
         ].join('\n')
       })
     })

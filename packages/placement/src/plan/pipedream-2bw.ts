@@ -1,3 +1,4 @@
+import { explainRunnersUp } from './explain.js'
 import { InvalidValueError, isDnnperfError } from '@dnnperf/ir'
 import { resolvePlanCluster } from './clusters.js'
 import { evaluatePlan } from './evaluate.js'
@@ -138,6 +139,7 @@ export function planPipeDream2bw(
     status: best === null ? 'infeasible' : 'optimal',
     best,
     runnersUp: kept.slice(1, top),
+    runnersUpExplained: best === null ? [] : explainRunnersUp(best, kept.slice(1, top)),
     objectiveS: best === null ? null : best.iterationTimeS,
     // Exhaustive: the best found is also the bound.
     lowerBoundS: best === null ? null : best.iterationTimeS,

@@ -1,3 +1,4 @@
+import { explainRunnersUp, type RunnerUpComparison } from './explain.js'
 import { modelStateBytes, REGIME_BYTES_PER_PARAM, transformerLayerActivationBytes } from '@dnnperf/cost-model'
 import { InvalidValueError, isDnnperfError } from '@dnnperf/ir'
 import { resolvePlanCluster } from './clusters.js'
@@ -56,6 +57,8 @@ export interface PlanSearchResult {
   readonly best: PlanEvaluation | null
   /** Next-best fitting plans, fastest first. */
   readonly runnersUp: readonly PlanEvaluation[]
+  /** Why each runner-up lost, in the same order: time per breakdown component over the best, and a sentence. */
+  readonly runnersUpExplained: readonly RunnerUpComparison[]
   /** Best iteration time, s (null when infeasible). */
   readonly objectiveS: number | null
   /** Smallest compute lower bound over the candidates that passed the memory bound, s (null when none). */
@@ -286,6 +289,7 @@ export function searchPlans(
     status: best === null ? 'infeasible' : 'optimal',
     best,
     runnersUp: kept.slice(1),
+    runnersUpExplained: best === null ? [] : explainRunnersUp(best, kept.slice(1)),
     objectiveS: best === null ? null : best.iterationTimeS,
     lowerBoundS: queue.length > 0 ? queue[0]!.lowerBoundS : null,
     candidates,

@@ -14,6 +14,9 @@ type Task = DependencyGraph['tasks'][number]
 type Dep = DependencyGraph['dependencies'][number]
 const NS = 1e-9
 const LAUNCH_QUEUE_DEPTH = 1024
+const NO_OPS: readonly GpuOp[] = []
+const NO_TASKS: readonly number[] = []
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 interface GpuOp {
   ev: TraceEvent
@@ -98,7 +101,14 @@ export function buildDependencyGraph(trace: LoadedTrace, options: BuildGraphOpti
   const tasks: Task[] = []
   const deps: Dep[] = []
   const callTaskOfCorrelation = new Map<number, number>() // correlation -> task that issues GPU work
-  const blockingOfTask = new Map<number, { kind: BlockingKind; ev: TraceEvent; wait: number }>()
+  // Per task (undefined for markers and later tasks): the call's blocking kind and event. Arrays, not Maps keyed
+  // by task index: they are read for every task.
+  const blockingKindOfTask: (BlockingKind | undefined)[] = []
+  const blockingEvOfTask: (TraceEvent | undefined)[] = []
+  // Measured start and duration of each task, seconds, as in its info (0 where absent): read again below without
+  // chasing every task's info object.
+  const measuredStartOf: number[] = []
+  const measuredDurationOf: number[] = []
   const callStartNsOfCorrelation = new Map<number, number>()
   for (const e of runtimeAll)
     if (e.correlation !== undefined) callStartNsOfCorrelation.set(e.correlation, e.startNs)
@@ -112,7 +122,19 @@ export function buildDependencyGraph(trace: LoadedTrace, options: BuildGraphOpti
     const labels = labelCalls(calls, scopes)
     const threadTasks: { task: number; startNs: number; endNs: number }[] = []
     const add = (t: Omit<Task, 'executor' | 'gapS' | 'releaseS'>, startNs: number, endNs: number): number => {
-      tasks.push({ ...t, executor: exec, gapS: 0, releaseS: 0 })
+      // A literal with the spread's key order: one hidden class for every CPU task (spreads gave many).
+      tasks.push({
+        durationS: t.durationS,
+        order: t.order,
+        info: t.info,
+        executor: exec,
+        gapS: 0,
+        releaseS: 0,
+      })
+      measuredStartOf.push(t.info.measuredStartS ?? 0)
+      measuredDurationOf.push(t.info.measuredDurationS ?? 0)
+      blockingKindOfTask.push(undefined)
+      blockingEvOfTask.push(undefined)
       threadTasks.push({ task: tasks.length - 1, startNs, endNs })
       return tasks.length - 1
     }
@@ -145,27 +167,28 @@ export function buildDependencyGraph(trace: LoadedTrace, options: BuildGraphOpti
       }
       const label = labels[k]!
       const blocking = blockingKindOf(c.name)
-      const base = {
+      // Built by assignment in the key order of the former spreads (name … correlation, role, kind): object
+      // spreads with optional parts were the costliest line of the build.
+      const info: Partial<Mutable<TaskInfo>> = {
         name: c.name,
-        taskClass: 'cpu' as const,
+        taskClass: 'cpu',
         eventIndex: c.index,
         measuredStartS: (startNs - w0) * NS,
         measuredDurationS: (endNs - startNs) * NS,
-        ...(label.phase !== undefined ? { phase: label.phase } : {}),
-        ...(label.layer !== undefined ? { layer: label.layer } : {}),
-        ...(c.correlation !== undefined ? { correlation: c.correlation } : {}),
       }
+      if (label.phase !== undefined) info.phase = label.phase
+      if (label.layer !== undefined) info.layer = label.layer
+      if (c.correlation !== undefined) info.correlation = c.correlation
+      info.role = 'runtime'
+      info.kind = 'runtime'
       const t = add(
-        {
-          durationS: (endNs - startNs) * NS,
-          order: startNs,
-          info: { ...base, role: 'runtime', kind: 'runtime' },
-        },
+        { durationS: (endNs - startNs) * NS, order: startNs, info: info as TaskInfo },
         startNs,
         endNs,
       )
       if (c.correlation !== undefined) callTaskOfCorrelation.set(c.correlation, t)
-      blockingOfTask.set(t, { kind: blocking, ev: c, wait: -1 })
+      blockingKindOfTask[t] = blocking
+      blockingEvOfTask[t] = c
       container = t
       containerEnd = endNs
     }
@@ -236,7 +259,7 @@ export function buildDependencyGraph(trace: LoadedTrace, options: BuildGraphOpti
     for (const op of ops) {
       const ev = op.ev
       const label = op.call >= 0 ? tasks[op.call]!.info : undefined
-      const info: TaskInfo = {
+      const info: Mutable<TaskInfo> = {
         role: 'gpu',
         name: ev.name,
         kind: ev.activity,
@@ -244,10 +267,10 @@ export function buildDependencyGraph(trace: LoadedTrace, options: BuildGraphOpti
         eventIndex: ev.index,
         measuredStartS: (op.startNs - w0) * NS,
         measuredDurationS: (op.endNs - op.startNs) * NS,
-        ...(ev.correlation !== undefined ? { correlation: ev.correlation } : {}),
-        ...(label?.phase !== undefined ? { phase: label.phase } : {}),
-        ...(label?.layer !== undefined ? { layer: label.layer } : {}),
       }
+      if (ev.correlation !== undefined) info.correlation = ev.correlation
+      if (label?.phase !== undefined) info.phase = label.phase
+      if (label?.layer !== undefined) info.layer = label.layer
       tasks.push({
         executor: exec,
         durationS: (op.endNs - op.startNs) * NS,
@@ -256,6 +279,8 @@ export function buildDependencyGraph(trace: LoadedTrace, options: BuildGraphOpti
         order: op.startNs,
         info,
       })
+      measuredStartOf.push(info.measuredStartS!)
+      measuredDurationOf.push(info.measuredDurationS!)
       op.task = tasks.length - 1
     }
   }
@@ -299,30 +324,28 @@ export function buildDependencyGraph(trace: LoadedTrace, options: BuildGraphOpti
     }
     return lo === 0 ? undefined : opsByExec.get(exec)![lo - 1]
   }
-  const opOfTask = new Map<number, GpuOp>()
-  for (const ops of opsByExec.values()) for (const op of ops) opOfTask.set(op.task, op)
-  const copyOpsOfCall = new Map<number, GpuOp[]>()
+  // GPU ops of each call, by call task index.
+  const copyOpsOfCall: (GpuOp[] | undefined)[] = []
   for (const ops of opsByExec.values()) {
     for (const op of ops) {
       if (op.call < 0) continue
-      const list = copyOpsOfCall.get(op.call)
-      if (list === undefined) copyOpsOfCall.set(op.call, [op])
+      const list = copyOpsOfCall[op.call]
+      if (list === undefined) copyOpsOfCall[op.call] = [op]
       else list.push(op)
     }
   }
 
-  const callCount = tasks.length
+  const callCount = blockingEvOfTask.length
   for (let t = 0; t < callCount; t++) {
-    const b = blockingOfTask.get(t)
-    if (b === undefined) continue
-    const ev = b.ev
-    let kind = b.kind
-    const launched = copyOpsOfCall.get(t) ?? []
+    const ev = blockingEvOfTask[t]
+    if (ev === undefined) continue
+    let kind = blockingKindOfTask[t]!
+    const launched = copyOpsOfCall[t] ?? NO_OPS
     if (kind === 'none' && launched.some((op) => isSynchronousAsyncCopy(ev.name, op.ev.name))) kind = 'copy'
     if (kind === 'none') continue
     const task = tasks[t]!
-    const callStartNs = Math.round(task.info.measuredStartS! / NS) + w0
-    const callEndNs = callStartNs + Math.round(task.info.measuredDurationS! / NS)
+    const callStartNs = Math.round(measuredStartOf[t]! / NS) + w0
+    const callEndNs = callStartNs + Math.round(measuredDurationOf[t]! / NS)
     const waitsOn: number[] = []
     const staticSources: GpuOp[] = []
     const syncs = ev.correlation !== undefined ? (syncByCorrelation.get(ev.correlation) ?? []) : []
@@ -408,8 +431,11 @@ export function buildDependencyGraph(trace: LoadedTrace, options: BuildGraphOpti
     task.gapS = 0
     // Measured view: the call is an instant at its start; the wait covers the whole blocked interval.
     task.info = { ...task.info, role: 'blocking-call', measuredDurationS: 0 }
+    measuredDurationOf[t] = 0
     if (targets.length > 0) wait.waitsOn = targets
     tasks.push(wait)
+    measuredStartOf.push(wait.info.measuredStartS ?? 0)
+    measuredDurationOf.push(wait.info.measuredDurationS ?? 0)
     const w = tasks.length - 1
     for (const op of staticSources)
       deps.push({ from: op.task, to: w, kind: 'sync', lagS: 0, fromStart: false })
@@ -449,7 +475,7 @@ export function buildDependencyGraph(trace: LoadedTrace, options: BuildGraphOpti
   for (const ops of opsByExec.values()) {
     let prev: GpuOp | undefined
     for (const op of ops) {
-      const cross = crossSources.get(op.task) ?? []
+      const cross = crossSources.get(op.task) ?? NO_TASKS
       const crossEnd = cross.reduce(
         (m, s) => Math.max(m, tasks[s]!.info.measuredStartS! + tasks[s]!.durationS),
         Number.NEGATIVE_INFINITY,
@@ -503,15 +529,15 @@ export function buildDependencyGraph(trace: LoadedTrace, options: BuildGraphOpti
     for (let j = LAUNCH_QUEUE_DEPTH; j < launches.length; j++) {
       const old = launches[j - LAUNCH_QUEUE_DEPTH]!.last
       const call = launches[j]!.call
-      const callStartNs = Math.round(tasks[call]!.info.measuredStartS! / NS) + w0
+      const callStartNs = Math.round(measuredStartOf[call]! / NS) + w0
       if (old.endNs <= callStartNs)
         deps.push({ from: old.task, to: call, kind: 'sync', lagS: 0, fromStart: false })
     }
   }
 
   let measuredEndNs = w1
-  for (const t of tasks) {
-    const end = (t.info.measuredStartS ?? 0) + (t.info.measuredDurationS ?? 0)
+  for (let t = 0; t < tasks.length; t++) {
+    const end = measuredStartOf[t]! + measuredDurationOf[t]!
     if (end / NS + w0 > measuredEndNs) measuredEndNs = Math.round(end / NS) + w0
   }
   for (const [code, c] of warnCounts)

@@ -38,7 +38,6 @@ export class TaskGraphBuilder {
   private readonly layers: (string | undefined)[] = []
   private readonly phases: (string | undefined)[] = []
   private readonly waits: (readonly number[] | undefined)[] = []
-  private waitCount = 0
   private readonly depFrom: number[] = []
   private readonly depTo: number[] = []
   private readonly depLag: number[] = []
@@ -72,10 +71,10 @@ export class TaskGraphBuilder {
     this.names.push(task.name)
     this.layers.push(task.layer)
     this.phases.push(task.phase)
-    if (task.waitsOn !== undefined && task.waitsOn.length > 0) {
-      this.waits[i] = task.waitsOn
-      this.waitCount += task.waitsOn.length
-    }
+    // Pushed for every task (assigning past the end would leave holes and make the array a slow dictionary), and
+    // without reading the list here: waits are rare and come late in a trace, so a `.length` read in this hot
+    // method deoptimised it on every run. `compile` counts them.
+    this.waits.push(task.waitsOn)
     return i
   }
 
@@ -100,6 +99,8 @@ export class TaskGraphBuilder {
    */
   compile(): CompiledTaskGraph {
     const n = this.taskExecutor.length
+    const { taskExecutor, taskDuration, taskGap, taskRelease, taskOrder } = this
+    const { depFrom, depTo, depLag, depFromStart, depKind } = this
     const executorCount = this.executors.length
     for (let e = 0; e < executorCount; e++) {
       const ex = this.executors[e]!
@@ -117,7 +118,7 @@ export class TaskGraphBuilder {
     const gapS = new Float64Array(n)
     const releaseS = new Float64Array(n)
     for (let i = 0; i < n; i++) {
-      const e = this.taskExecutor[i]!
+      const e = taskExecutor[i]!
       if (!Number.isInteger(e) || e < 0 || e >= executorCount) {
         throw new InvalidValueError({
           at: this.taskLabel(i),
@@ -127,10 +128,17 @@ export class TaskGraphBuilder {
         })
       }
       executorOf[i] = e
-      durationS[i] = checkTime(this.taskDuration[i]!, () => this.taskLabel(i), 'durationS')
-      gapS[i] = checkTime(this.taskGap[i]!, () => this.taskLabel(i), 'gapS')
-      releaseS[i] = checkTime(this.taskRelease[i]!, () => this.taskLabel(i), 'releaseS')
-      if (Number.isNaN(this.taskOrder[i]!)) {
+      // Inline checks: a label closure per field and task cost more than the rest of the loop.
+      const d = taskDuration[i]!
+      const gap = taskGap[i]!
+      const r = taskRelease[i]!
+      if (!isTime(d)) throw badTime(d, this.taskLabel(i), 'durationS')
+      if (!isTime(gap)) throw badTime(gap, this.taskLabel(i), 'gapS')
+      if (!isTime(r)) throw badTime(r, this.taskLabel(i), 'releaseS')
+      durationS[i] = d
+      gapS[i] = gap
+      releaseS[i] = r
+      if (Number.isNaN(taskOrder[i]!)) {
         throw new InvalidValueError({
           at: this.taskLabel(i),
           field: 'order',
@@ -147,17 +155,11 @@ export class TaskGraphBuilder {
     const queue = new Uint32Array(n)
     const fill = queueStart.slice(0, executorCount)
     for (let i = 0; i < n; i++) queue[fill[executorOf[i]!]!++] = i
-    const order = this.taskOrder
+    const order = taskOrder
     for (let e = 0; e < executorCount; e++) {
       const lo = queueStart[e]!
       const hi = queueStart[e + 1]!
-      let sorted = true
-      for (let k = lo + 1; k < hi && sorted; k++)
-        if (order[queue[k]!]! < order[queue[k - 1]!]!) sorted = false
-      if (!sorted) {
-        const part = Array.from(queue.subarray(lo, hi)).sort((a, b) => order[a]! - order[b]! || a - b)
-        queue.set(part, lo)
-      }
+      sortQueue(queue, lo, hi, order)
     }
     const queuePos = new Uint32Array(n)
     for (let e = 0; e < executorCount; e++) {
@@ -169,8 +171,8 @@ export class TaskGraphBuilder {
     const predStart = new Uint32Array(n + 1)
     const succStart = new Uint32Array(n + 1)
     for (let d = 0; d < m; d++) {
-      const u = this.depFrom[d]!
-      const v = this.depTo[d]!
+      const u = depFrom[d]!
+      const v = depTo[d]!
       if (!isIndex(u, n) || !isIndex(v, n)) {
         const missing = isIndex(u, n) ? v : u
         throw new DanglingEdgeError({ from: String(u), to: String(v), missingNodeId: String(missing) })
@@ -180,7 +182,8 @@ export class TaskGraphBuilder {
           nodeId: this.taskLabel(u),
           cycle: [this.taskLabel(u), this.taskLabel(u)],
         })
-      checkTime(this.depLag[d]!, () => `${this.taskLabel(u)}->${this.taskLabel(v)}`, 'lagS')
+      const lag = depLag[d]!
+      if (!isTime(lag)) throw badTime(lag, `${this.taskLabel(u)}->${this.taskLabel(v)}`, 'lagS')
       predStart[v + 1]!++
       succStart[u + 1]!++
     }
@@ -197,20 +200,22 @@ export class TaskGraphBuilder {
     const pFill = predStart.slice(0, n)
     const sFill = succStart.slice(0, n)
     for (let d = 0; d < m; d++) {
-      const u = this.depFrom[d]!
-      const v = this.depTo[d]!
+      const u = depFrom[d]!
+      const v = depTo[d]!
       const slot = pFill[v]!++
       pred[slot] = u
       predOwner[slot] = v
-      predLagS[slot] = this.depLag[d]!
-      predFromStart[slot] = this.depFromStart[d]!
-      predKind[slot] = this.depKind[d]!
+      predLagS[slot] = depLag[d]!
+      predFromStart[slot] = depFromStart[d]!
+      predKind[slot] = depKind[d]!
       succEdge[sFill[u]!++] = slot
     }
 
     // Dynamic waits.
     const waitStart = new Uint32Array(n + 1)
-    const waitExecutor = new Uint32Array(this.waitCount)
+    let waitCount = 0
+    for (let i = 0; i < n; i++) waitCount += this.waits[i]?.length ?? 0
+    const waitExecutor = new Uint32Array(waitCount)
     let w = 0
     for (let i = 0; i < n; i++) {
       const list = this.waits[i]
@@ -386,10 +391,74 @@ function isIndex(x: number, n: number): boolean {
   return Number.isInteger(x) && x >= 0 && x < n
 }
 
-/** The value when finite and >= 0; `at` is only built on failure (labels of long kernel names are costly). */
-function checkTime(x: number, at: () => string, field: string): number {
-  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
-    throw new InvalidValueError({ at: at(), field, value: x, expected: 'a finite number >= 0 (seconds)' })
+/** Whether `x` is a valid time: a finite number >= 0 (`Number.isFinite` is false for non-numbers). */
+function isTime(x: number): boolean {
+  return Number.isFinite(x) && x >= 0
+}
+
+/** The error for an invalid time; callers build `at` only on failure (labels of long kernel names are costly). */
+function badTime(x: number, at: string, field: string): InvalidValueError {
+  return new InvalidValueError({ at, field, value: x, expected: 'a finite number >= 0 (seconds)' })
+}
+
+/**
+ * Sorts `queue[lo..hi)` by ascending `order`, ties by task index, in place. The slice starts in index order and
+ * is usually made of a few ascending runs (a trace's calls, then the sync waits appended after them), so a
+ * natural merge sort over typed arrays takes O(n log runs) without a comparator call per comparison.
+ */
+function sortQueue(queue: Uint32Array, lo: number, hi: number, order: readonly number[]): void {
+  const runs: number[] = [lo]
+  let numeric = true
+  for (let k = lo; k < hi; k++) {
+    const o = order[queue[k]!]!
+    if (typeof o !== 'number') numeric = false
+    else if (k > lo && o < order[queue[k - 1]!]!) runs.push(k)
   }
-  return x
+  if (!numeric) {
+    // Invalid input (keys that are not numbers): the comparator sort, with its coercions, as before.
+    let sorted = true
+    for (let k = lo + 1; k < hi && sorted; k++) if (order[queue[k]!]! < order[queue[k - 1]!]!) sorted = false
+    if (!sorted) {
+      const part = Array.from(queue.subarray(lo, hi)).sort((a, b) => order[a]! - order[b]! || a - b)
+      queue.set(part, lo)
+    }
+    return
+  }
+  if (runs.length === 1) return
+  runs.push(hi)
+  let src = queue.slice(lo, hi)
+  let dst = new Uint32Array(hi - lo)
+  let bounds = runs.map((k) => k - lo)
+  while (bounds.length > 2) {
+    const next: number[] = [0]
+    for (let r = 0; r + 1 < bounds.length; r += 2) {
+      const a0 = bounds[r]!
+      const a1 = bounds[r + 1]!
+      const b1 = r + 2 < bounds.length ? bounds[r + 2]! : a1
+      let i = a0
+      let j = a1
+      let o = a0
+      while (i < a1 && j < b1) {
+        const x = src[i]!
+        const y = src[j]!
+        const ox = order[x]!
+        const oy = order[y]!
+        if (ox < oy || (ox === oy && x < y)) {
+          dst[o++] = x
+          i++
+        } else {
+          dst[o++] = y
+          j++
+        }
+      }
+      while (i < a1) dst[o++] = src[i++]!
+      while (j < b1) dst[o++] = src[j++]!
+      next.push(b1)
+    }
+    const t = src
+    src = dst
+    dst = t
+    bounds = next
+  }
+  queue.set(src, lo)
 }

@@ -120,14 +120,17 @@ function simulateEvents(g: CompiledTaskGraph, dur: Float64Array): Core {
   const { executorOf, queue, queueStart, predStart, predLagS, predFromStart, predOwner } = g
   const { succStart, succEdge, waitStart, waitExecutor, gapS, priorityExecutor, queuePos } = g
   // Ready tasks of each priority executor, keyed by queue position (= priority).
-  const readyHeaps = new Map<number, EventQueue>()
-  for (let e = 0; e < executorCount; e++) if (priorityExecutor[e] === 1) readyHeaps.set(e, new EventQueue(16))
+  // An array rather than a Map: looked up on every dispatch attempt.
+  const readyHeaps: (EventQueue | undefined)[] = new Array<EventQueue | undefined>(executorCount).fill(
+    undefined,
+  )
+  for (let e = 0; e < executorCount; e++) if (priorityExecutor[e] === 1) readyHeaps[e] = new EventQueue(16)
   const startS = new Float64Array(n)
   const endS = new Float64Array(n)
   const bindingTask = new Int32Array(n).fill(-1)
   const bindingReason = new Uint8Array(n)
   const bindingEdge = new Int32Array(n).fill(-1)
-  const readyS = Float64Array.from(g.releaseS)
+  const readyS = g.releaseS.slice()
   // Time at which a task enters its executor's queue: its launch predecessors' events without lags (a launch call
   // issues its kernel when it runs; the kernel is ready a launch latency later and may still wait on other
   // dependencies). A task without launch edges is issued when all its static predecessors' events happened.
@@ -158,26 +161,42 @@ function simulateEvents(g: CompiledTaskGraph, dur: Float64Array): Core {
   const ISSUE = 1
   const READY = 2
   const RESOLVE = 3
-  const events = new EventQueue(2 * n + 16)
+  // Both queues start small and grow: they hold the events in flight, not one per task, and large typed arrays
+  // allocated per run make V8 collect garbage over the whole (large) heap.
+  const events = new EventQueue(1024)
   // ISSUE and READY events due now skip the heap: a FIFO of codes processed before the heap's next event. Events at
   // the current time keep their meaning (RESOLVE always goes through the heap, so it still sees them all).
-  const imm = new Float64Array(2 * n + 16)
+  let imm = new Float64Array(1024)
   let immHead = 0
   let immTail = 0
-  let now = 0
+  // The current time lives in a typed array: a double `let` captured by the closures below would be boxed, one heap
+  // allocation per event.
+  const clock = new Float64Array(1)
   const schedule = (t: number, code: number): void => {
-    if (t <= now) imm[immTail++] = code
-    else events.push(t, code)
+    if (t <= clock[0]!) {
+      if (immTail === imm.length) {
+        const next = new Float64Array(immHead > imm.length >> 1 ? imm.length : 2 * imm.length)
+        next.set(imm.subarray(immHead, immTail))
+        immTail -= immHead
+        immHead = 0
+        imm = next
+      }
+      imm[immTail++] = code
+    } else events.push(t, code)
   }
-  const byLaunch = Uint8Array.from(launchLeft, (c) => (c > 0 ? 1 : 0))
+  // A loop, not Uint8Array.from with a map function: that goes through the iterator protocol per element.
+  const byLaunch = new Uint8Array(n)
+  for (let i = 0; i < n; i++) if (launchLeft[i]! > 0) byLaunch[i] = 1
+  // Tasks without static predecessors are issued at 0 and ready at their release. Those ready at 0 would open the
+  // FIFO as ISSUE i, READY i in task order; the loop below generates that prefix on the fly (`rootCursor`) instead
+  // of storing up to 2n codes. Later releases go to the heap now, as before.
   for (let i = 0; i < n; i++) {
     remaining[i] = predStart[i + 1]! - predStart[i]!
-    if (remaining[i] === 0) {
-      schedule(0, ISSUE * n + i)
-      schedule(readyS[i]!, READY * n + i)
-    }
+    if (remaining[i] === 0 && readyS[i]! > 0) events.push(readyS[i]!, READY * n + i)
     if (waitStart[i + 1] === waitStart[i]) fullyReady[i] = 1
   }
+  let rootCursor = 0
+  let rootReady = -1
 
   const relax = (slot: number, p: number, sourceS: number): void => {
     const v = predOwner[slot]!
@@ -230,14 +249,14 @@ function simulateEvents(g: CompiledTaskGraph, dur: Float64Array): Core {
   const becomeFullyReady = (v: number): void => {
     fullyReady[v] = 1
     const e = executorOf[v]!
-    const heap = readyHeaps.get(e)
+    const heap = readyHeaps[e]
     if (heap !== undefined && staticReady[v] === 1) heap.push(queuePos[v]!, v)
     tryDispatch(e)
   }
 
   const tryDispatch = (e: number): void => {
     if (execBusy[e] === 1) return
-    const heap = readyHeaps.get(e)
+    const heap = readyHeaps[e]
     if (heap !== undefined) {
       if (heap.length === 0) return
       dispatch(e, heap.pop(), execHead[e]!)
@@ -263,11 +282,19 @@ function simulateEvents(g: CompiledTaskGraph, dur: Float64Array): Core {
   for (;;) {
     for (;;) {
       let code: number
-      if (immHead < immTail) {
+      if (rootReady >= 0) {
+        code = rootReady
+        rootReady = -1
+      } else if (rootCursor < n) {
+        const i = rootCursor++
+        if (predStart[i + 1] !== predStart[i]) continue
+        code = ISSUE * n + i
+        if (g.releaseS[i]! <= 0) rootReady = READY * n + i
+      } else if (immHead < immTail) {
         code = imm[immHead++]!
         if (immHead === immTail) immHead = immTail = 0
       } else if (events.length > 0) {
-        now = events.peekTime()
+        clock[0] = events.peekTime()
         code = events.pop()
       } else break
       const kind = Math.floor(code / n)
@@ -300,7 +327,7 @@ function simulateEvents(g: CompiledTaskGraph, dur: Float64Array): Core {
         if (fullyReady[u] === 1) markIssued(u, e)
       } else if (kind === READY) {
         staticReady[u] = 1
-        if (readyHeaps.has(e)) {
+        if (readyHeaps[e] !== undefined) {
           // No queue head on a priority executor: resolve waits as soon as the task is ready.
           if (fullyReady[u] === 1) becomeFullyReady(u)
           else events.push(readyS[u]!, RESOLVE * n + u)

@@ -68,7 +68,12 @@ export { compileDag, topologicalSort } from './graph/compiled-dag.js'
 export type { CompiledDag, EdgeRef } from './graph/compiled-dag.js'
 
 // execution task graph (executors, tasks, dependencies) and the discrete-event engine that simulates it
-export { TaskGraphBuilder, compileTaskGraph, dependencyKindOf } from './task-graph/builder.js'
+export {
+  TaskGraphBuilder,
+  compileTaskGraph,
+  compileTaskGraphColumns,
+  dependencyKindOf,
+} from './task-graph/builder.js'
 export { simulateTaskGraph } from './task-graph/simulate.js'
 export { criticalPath } from './task-graph/critical-path.js'
 export { removeTasks } from './task-graph/remove-tasks.js'
@@ -80,6 +85,7 @@ export type {
   TaskSpec,
   DependencySpec,
   TaskGraphSpec,
+  TaskGraphColumns,
   CompiledTaskGraph,
   BindingReason,
   TaskGraphSimulation,

@@ -6,6 +6,7 @@ import type {
   DependencySpec,
   ExecutorKind,
   ExecutorSpec,
+  TaskGraphColumns,
   TaskGraphSpec,
   TaskSpec,
 } from './types.js'
@@ -99,274 +100,317 @@ export class TaskGraphBuilder {
    */
   compile(): CompiledTaskGraph {
     const n = this.taskExecutor.length
-    const { taskExecutor, taskDuration, taskGap, taskRelease, taskOrder } = this
-    const { depFrom, depTo, depLag, depFromStart, depKind } = this
-    const executorCount = this.executors.length
-    for (let e = 0; e < executorCount; e++) {
-      const ex = this.executors[e]!
-      if (!EXECUTOR_KINDS.has(ex.kind)) {
-        throw new InvalidValueError({
-          at: `executor#${e}`,
-          field: 'kind',
-          value: ex.kind,
-          expected: 'cpu, gpu or link',
-        })
-      }
-    }
-    const executorOf = new Uint32Array(n)
-    const durationS = new Float64Array(n)
-    const gapS = new Float64Array(n)
-    const releaseS = new Float64Array(n)
-    for (let i = 0; i < n; i++) {
-      const e = taskExecutor[i]!
-      if (!Number.isInteger(e) || e < 0 || e >= executorCount) {
-        throw new InvalidValueError({
-          at: this.taskLabel(i),
-          field: 'executor',
-          value: e,
-          expected: `an executor index in [0, ${executorCount})`,
-        })
-      }
-      executorOf[i] = e
-      // Inline checks: a label closure per field and task cost more than the rest of the loop.
-      const d = taskDuration[i]!
-      const gap = taskGap[i]!
-      const r = taskRelease[i]!
-      if (!isTime(d)) throw badTime(d, this.taskLabel(i), 'durationS')
-      if (!isTime(gap)) throw badTime(gap, this.taskLabel(i), 'gapS')
-      if (!isTime(r)) throw badTime(r, this.taskLabel(i), 'releaseS')
-      durationS[i] = d
-      gapS[i] = gap
-      releaseS[i] = r
-      if (Number.isNaN(taskOrder[i]!)) {
-        throw new InvalidValueError({
-          at: this.taskLabel(i),
-          field: 'order',
-          value: NaN,
-          expected: 'a number',
-        })
-      }
-    }
-
-    // Executor queues: counting sort by executor, then order each queue by its keys (stable, ties by index).
-    const queueStart = new Uint32Array(executorCount + 1)
-    for (let i = 0; i < n; i++) queueStart[executorOf[i]! + 1]!++
-    for (let e = 0; e < executorCount; e++) queueStart[e + 1]! += queueStart[e]!
-    const queue = new Uint32Array(n)
-    const fill = queueStart.slice(0, executorCount)
-    for (let i = 0; i < n; i++) queue[fill[executorOf[i]!]!++] = i
-    const order = taskOrder
-    for (let e = 0; e < executorCount; e++) {
-      const lo = queueStart[e]!
-      const hi = queueStart[e + 1]!
-      sortQueue(queue, lo, hi, order)
-    }
-    const queuePos = new Uint32Array(n)
-    for (let e = 0; e < executorCount; e++) {
-      for (let k = queueStart[e]!; k < queueStart[e + 1]!; k++) queuePos[queue[k]!] = k - queueStart[e]!
-    }
-
-    // Static dependencies in CSR by target (pred) and by source (succEdge -> pred slot).
-    const m = this.depFrom.length
-    const predStart = new Uint32Array(n + 1)
-    const succStart = new Uint32Array(n + 1)
-    for (let d = 0; d < m; d++) {
-      const u = depFrom[d]!
-      const v = depTo[d]!
-      if (!isIndex(u, n) || !isIndex(v, n)) {
-        const missing = isIndex(u, n) ? v : u
-        throw new DanglingEdgeError({ from: String(u), to: String(v), missingNodeId: String(missing) })
-      }
-      if (u === v)
-        throw new GraphCycleError({
-          nodeId: this.taskLabel(u),
-          cycle: [this.taskLabel(u), this.taskLabel(u)],
-        })
-      const lag = depLag[d]!
-      if (!isTime(lag)) throw badTime(lag, `${this.taskLabel(u)}->${this.taskLabel(v)}`, 'lagS')
-      predStart[v + 1]!++
-      succStart[u + 1]!++
-    }
-    for (let i = 0; i < n; i++) {
-      predStart[i + 1]! += predStart[i]!
-      succStart[i + 1]! += succStart[i]!
-    }
-    const pred = new Uint32Array(m)
-    const predOwner = new Uint32Array(m)
-    const predLagS = new Float64Array(m)
-    const predFromStart = new Uint8Array(m)
-    const predKind = new Uint8Array(m)
-    const succEdge = new Uint32Array(m)
-    const pFill = predStart.slice(0, n)
-    const sFill = succStart.slice(0, n)
-    for (let d = 0; d < m; d++) {
-      const u = depFrom[d]!
-      const v = depTo[d]!
-      const slot = pFill[v]!++
-      pred[slot] = u
-      predOwner[slot] = v
-      predLagS[slot] = depLag[d]!
-      predFromStart[slot] = depFromStart[d]!
-      predKind[slot] = depKind[d]!
-      succEdge[sFill[u]!++] = slot
-    }
-
-    // Dynamic waits.
     const waitStart = new Uint32Array(n + 1)
-    let waitCount = 0
-    for (let i = 0; i < n; i++) waitCount += this.waits[i]?.length ?? 0
-    const waitExecutor = new Uint32Array(waitCount)
-    let w = 0
+    const waitExecutor: number[] = []
     for (let i = 0; i < n; i++) {
       const list = this.waits[i]
-      if (list !== undefined) {
-        for (const e of list) {
-          if (!isIndex(e, executorCount)) {
-            throw new DanglingEdgeError({
-              from: `executor#${e}`,
-              to: this.taskLabel(i),
-              missingNodeId: `executor#${e}`,
-            })
-          }
-          waitExecutor[w++] = e
-        }
-      }
-      waitStart[i + 1] = w
+      if (list !== undefined) for (const e of list) waitExecutor.push(e)
+      waitStart[i + 1] = waitExecutor.length
     }
+    return compileColumns(
+      {
+        executors: this.executors.slice(),
+        taskCount: n,
+        executor: this.taskExecutor,
+        durationS: this.taskDuration,
+        gapS: this.taskGap,
+        releaseS: this.taskRelease,
+        order: this.taskOrder,
+        kinds: this.kinds.slice(),
+        names: this.names.slice(),
+        layers: this.layers.slice(),
+        phases: this.phases.slice(),
+        waitStart,
+        waitExecutor,
+        dependencyCount: this.depFrom.length,
+        dependencyFrom: this.depFrom,
+        dependencyTo: this.depTo,
+        dependencyLagS: this.depLag,
+        dependencyFromStart: this.depFromStart,
+        dependencyKind: this.depKind,
+      },
+      waitStart,
+    )
+  }
+}
 
-    const priorityExecutor = new Uint8Array(executorCount)
-    for (let e = 0; e < executorCount; e++) {
-      const policy = this.executors[e]!.policy
-      if (policy !== undefined && policy !== 'fifo' && policy !== 'priority') {
-        throw new InvalidValueError({
-          at: `executor#${e}`,
-          field: 'policy',
-          value: policy,
-          expected: 'fifo or priority',
+function compileColumns(c: TaskGraphColumns, builtWaitStart?: Uint32Array): CompiledTaskGraph {
+  const n = c.taskCount
+  const taskExecutor = c.executor
+  const taskDuration = c.durationS
+  const taskGap = c.gapS
+  const taskRelease = c.releaseS
+  const taskOrder = c.order
+  const depFrom = c.dependencyFrom
+  const depTo = c.dependencyTo
+  const depLag = c.dependencyLagS
+  const depFromStart = c.dependencyFromStart
+  const depKind = c.dependencyKind
+  const names = c.names
+  const taskLabel = (i: number): string => labelOf(names, i)
+  const executorCount = c.executors.length
+  for (let e = 0; e < executorCount; e++) {
+    const ex = c.executors[e]!
+    if (!EXECUTOR_KINDS.has(ex.kind)) {
+      throw new InvalidValueError({
+        at: `executor#${e}`,
+        field: 'kind',
+        value: ex.kind,
+        expected: 'cpu, gpu or link',
+      })
+    }
+  }
+  const executorOf = new Uint32Array(n)
+  const durationS = new Float64Array(n)
+  const gapS = new Float64Array(n)
+  const releaseS = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    const e = taskExecutor[i]!
+    if (!Number.isInteger(e) || e < 0 || e >= executorCount) {
+      throw new InvalidValueError({
+        at: taskLabel(i),
+        field: 'executor',
+        value: e,
+        expected: `an executor index in [0, ${executorCount})`,
+      })
+    }
+    executorOf[i] = e
+    // Inline checks: a label closure per field and task cost more than the rest of the loop.
+    const d = taskDuration[i]!
+    const gap = taskGap[i]!
+    const r = taskRelease[i]!
+    if (!isTime(d)) throw badTime(d, taskLabel(i), 'durationS')
+    if (!isTime(gap)) throw badTime(gap, taskLabel(i), 'gapS')
+    if (!isTime(r)) throw badTime(r, taskLabel(i), 'releaseS')
+    durationS[i] = d
+    gapS[i] = gap
+    releaseS[i] = r
+    if (Number.isNaN(taskOrder[i]!)) {
+      throw new InvalidValueError({
+        at: taskLabel(i),
+        field: 'order',
+        value: NaN,
+        expected: 'a number',
+      })
+    }
+  }
+
+  // Executor queues: counting sort by executor, then order each queue by its keys (stable, ties by index).
+  const queueStart = new Uint32Array(executorCount + 1)
+  for (let i = 0; i < n; i++) queueStart[executorOf[i]! + 1]!++
+  for (let e = 0; e < executorCount; e++) queueStart[e + 1]! += queueStart[e]!
+  const queue = new Uint32Array(n)
+  const fill = queueStart.slice(0, executorCount)
+  for (let i = 0; i < n; i++) queue[fill[executorOf[i]!]!++] = i
+  const order = taskOrder
+  for (let e = 0; e < executorCount; e++) {
+    const lo = queueStart[e]!
+    const hi = queueStart[e + 1]!
+    sortQueue(queue, lo, hi, order)
+  }
+  const queuePos = new Uint32Array(n)
+  for (let e = 0; e < executorCount; e++) {
+    for (let k = queueStart[e]!; k < queueStart[e + 1]!; k++) queuePos[queue[k]!] = k - queueStart[e]!
+  }
+
+  // Static dependencies in CSR by target (pred) and by source (succEdge -> pred slot).
+  const m = c.dependencyCount
+  const predStart = new Uint32Array(n + 1)
+  const succStart = new Uint32Array(n + 1)
+  for (let d = 0; d < m; d++) {
+    const u = depFrom[d]!
+    const v = depTo[d]!
+    if (!isIndex(u, n) || !isIndex(v, n)) {
+      const missing = isIndex(u, n) ? v : u
+      throw new DanglingEdgeError({ from: String(u), to: String(v), missingNodeId: String(missing) })
+    }
+    if (u === v)
+      throw new GraphCycleError({
+        nodeId: taskLabel(u),
+        cycle: [taskLabel(u), taskLabel(u)],
+      })
+    const lag = depLag[d]!
+    if (!isTime(lag)) throw badTime(lag, `${taskLabel(u)}->${taskLabel(v)}`, 'lagS')
+    predStart[v + 1]!++
+    succStart[u + 1]!++
+  }
+  for (let i = 0; i < n; i++) {
+    predStart[i + 1]! += predStart[i]!
+    succStart[i + 1]! += succStart[i]!
+  }
+  const pred = new Uint32Array(m)
+  const predOwner = new Uint32Array(m)
+  const predLagS = new Float64Array(m)
+  const predFromStart = new Uint8Array(m)
+  const predKind = new Uint8Array(m)
+  const succEdge = new Uint32Array(m)
+  const pFill = predStart.slice(0, n)
+  const sFill = succStart.slice(0, n)
+  for (let d = 0; d < m; d++) {
+    const u = depFrom[d]!
+    const v = depTo[d]!
+    const slot = pFill[v]!++
+    pred[slot] = u
+    predOwner[slot] = v
+    predLagS[slot] = depLag[d]!
+    predFromStart[slot] = depFromStart[d]!
+    predKind[slot] = depKind[d]!
+    succEdge[sFill[u]!++] = slot
+  }
+
+  // Dynamic waits.
+  const waitStart = builtWaitStart ?? Uint32Array.from({ length: n + 1 }, (_, i) => c.waitStart[i]!)
+  const waitCount = waitStart[n]!
+  const waitExecutor = new Uint32Array(waitCount)
+  const waitList = c.waitExecutor
+  for (let i = 0; i < n; i++) {
+    for (let w = waitStart[i]!; w < waitStart[i + 1]!; w++) {
+      const e = waitList[w]!
+      if (!isIndex(e, executorCount)) {
+        throw new DanglingEdgeError({
+          from: `executor#${e}`,
+          to: taskLabel(i),
+          missingNodeId: `executor#${e}`,
         })
       }
-      if (policy === 'priority') priorityExecutor[e] = 1
-    }
-    const topoOrder = this.topologicalOrder(
-      priorityExecutor,
-      n,
-      queue,
-      queueStart,
-      queuePos,
-      executorOf,
-      predStart,
-      pred,
-      succStart,
-      succEdge,
-      predOwner,
-    )
-    return {
-      taskCount: n,
-      executors: this.executors.slice(),
-      executorOf,
-      durationS,
-      gapS,
-      releaseS,
-      queueStart,
-      queue,
-      queuePos,
-      predStart,
-      pred,
-      predOwner,
-      predLagS,
-      predFromStart,
-      predKind,
-      succStart,
-      succEdge,
-      waitStart,
-      waitExecutor,
-      priorityExecutor,
-      topoOrder,
-      kinds: this.kinds.slice(),
-      names: this.names.slice(),
-      layers: this.layers.slice(),
-      phases: this.phases.slice(),
+      waitExecutor[w] = e
     }
   }
 
-  private taskLabel(i: number): string {
-    const name = this.names[i]
-    if (name === undefined) return `task#${i}`
-    return `task#${i}(${name.length > 48 ? `${name.slice(0, 47)}…` : name})`
+  const priorityExecutor = new Uint8Array(executorCount)
+  for (let e = 0; e < executorCount; e++) {
+    const policy = c.executors[e]!.policy
+    if (policy !== undefined && policy !== 'fifo' && policy !== 'priority') {
+      throw new InvalidValueError({
+        at: `executor#${e}`,
+        field: 'policy',
+        value: policy,
+        expected: 'fifo or priority',
+      })
+    }
+    if (policy === 'priority') priorityExecutor[e] = 1
   }
+  const topoOrder = topologicalOrder(
+    taskLabel,
+    priorityExecutor,
+    n,
+    queue,
+    queueStart,
+    queuePos,
+    executorOf,
+    predStart,
+    pred,
+    succStart,
+    succEdge,
+    predOwner,
+  )
+  return {
+    taskCount: n,
+    executors: c.executors,
+    executorOf,
+    durationS,
+    gapS,
+    releaseS,
+    queueStart,
+    queue,
+    queuePos,
+    predStart,
+    pred,
+    predOwner,
+    predLagS,
+    predFromStart,
+    predKind,
+    succStart,
+    succEdge,
+    waitStart,
+    waitExecutor,
+    priorityExecutor,
+    topoOrder,
+    kinds: c.kinds,
+    names: c.names,
+    layers: c.layers,
+    phases: c.phases,
+  }
+}
 
-  /** Kahn over static edges plus executor-order edges; on failure, reuse compileDag to name a cycle. */
-  private topologicalOrder(
-    priorityExecutor: Uint8Array,
-    n: number,
-    queue: Uint32Array,
-    queueStart: Uint32Array,
-    queuePos: Uint32Array,
-    executorOf: Uint32Array,
-    predStart: Uint32Array,
-    pred: Uint32Array,
-    succStart: Uint32Array,
-    succEdge: Uint32Array,
-    predOwner: Uint32Array,
-  ): Uint32Array {
-    const inDegree = new Uint32Array(n)
-    // Priority executors impose no fixed order, so they add no chain edges.
-    const chained = (i: number): boolean => queuePos[i]! > 0 && priorityExecutor[executorOf[i]!] === 0
-    for (let i = 0; i < n; i++) inDegree[i] = predStart[i + 1]! - predStart[i]! + (chained(i) ? 1 : 0)
-    const topo = new Uint32Array(n)
-    let head = 0
-    let tail = 0
-    for (let i = 0; i < n; i++) if (inDegree[i] === 0) topo[tail++] = i
-    while (head < tail) {
-      const u = topo[head++]!
-      for (let s = succStart[u]!; s < succStart[u + 1]!; s++) {
-        const v = predOwner[succEdge[s]!]!
-        if (--inDegree[v]! === 0) topo[tail++] = v
-      }
-      const e = executorOf[u]!
-      const next = queueStart[e]! + queuePos[u]! + 1
-      if (priorityExecutor[e] === 0 && next < queueStart[e + 1]!) {
-        const v = queue[next]!
-        if (--inDegree[v]! === 0) topo[tail++] = v
-      }
+function labelOf(names: readonly (string | undefined)[], i: number): string {
+  const name = names[i]
+  if (name === undefined) return `task#${i}`
+  return `task#${i}(${name.length > 48 ? `${name.slice(0, 47)}…` : name})`
+}
+
+/** Kahn over static edges plus executor-order edges; on failure, reuse compileDag to name a cycle. */
+function topologicalOrder(
+  taskLabel: (i: number) => string,
+  priorityExecutor: Uint8Array,
+  n: number,
+  queue: Uint32Array,
+  queueStart: Uint32Array,
+  queuePos: Uint32Array,
+  executorOf: Uint32Array,
+  predStart: Uint32Array,
+  pred: Uint32Array,
+  succStart: Uint32Array,
+  succEdge: Uint32Array,
+  predOwner: Uint32Array,
+): Uint32Array {
+  const inDegree = new Uint32Array(n)
+  // Priority executors impose no fixed order, so they add no chain edges.
+  const chained = (i: number): boolean => queuePos[i]! > 0 && priorityExecutor[executorOf[i]!] === 0
+  for (let i = 0; i < n; i++) inDegree[i] = predStart[i + 1]! - predStart[i]! + (chained(i) ? 1 : 0)
+  const topo = new Uint32Array(n)
+  let head = 0
+  let tail = 0
+  for (let i = 0; i < n; i++) if (inDegree[i] === 0) topo[tail++] = i
+  while (head < tail) {
+    const u = topo[head++]!
+    for (let s = succStart[u]!; s < succStart[u + 1]!; s++) {
+      const v = predOwner[succEdge[s]!]!
+      if (--inDegree[v]! === 0) topo[tail++] = v
     }
-    if (tail < n) {
-      // Slow path, only on error: hand the stuck sub-graph to compileDag, which names a cycle.
-      const ids: string[] = []
-      const stuck = new Map<number, string>()
-      for (let i = 0; i < n; i++) {
-        if (inDegree[i]! > 0) {
-          const id = this.taskLabel(i)
-          stuck.set(i, id)
-          ids.push(id)
-        }
-      }
-      const edges: { from: string; to: string }[] = []
-      for (const [v, to] of stuck) {
-        for (let s = predStart[v]!; s < predStart[v + 1]!; s++) {
-          const from = stuck.get(pred[s]!)
-          if (from !== undefined) edges.push({ from, to })
-        }
-        if (chained(v)) {
-          const from = stuck.get(queue[queueStart[executorOf[v]!]! + queuePos[v]! - 1]!)
-          if (from !== undefined) edges.push({ from, to })
-        }
-      }
-      try {
-        compileDag(ids, edges)
-      } catch (e) {
-        // Keep the error readable on long cycles of long kernel names: at most 12 steps.
-        const cycle = e instanceof GraphCycleError ? e.cycle : ids
-        const short =
-          cycle.length <= 12
-            ? cycle
-            : [...cycle.slice(0, 6), `… ${cycle.length - 11} more …`, ...cycle.slice(-5)]
-        throw new GraphCycleError({ nodeId: short[0] ?? 'task#?', cycle: short })
-      }
-      throw new GraphCycleError({ nodeId: ids[0] ?? 'task#?', cycle: ids.slice(0, 12) })
+    const e = executorOf[u]!
+    const next = queueStart[e]! + queuePos[u]! + 1
+    if (priorityExecutor[e] === 0 && next < queueStart[e + 1]!) {
+      const v = queue[next]!
+      if (--inDegree[v]! === 0) topo[tail++] = v
     }
-    return topo
   }
+  if (tail < n) {
+    // Slow path, only on error: hand the stuck sub-graph to compileDag, which names a cycle.
+    const ids: string[] = []
+    const stuck = new Map<number, string>()
+    for (let i = 0; i < n; i++) {
+      if (inDegree[i]! > 0) {
+        const id = taskLabel(i)
+        stuck.set(i, id)
+        ids.push(id)
+      }
+    }
+    const edges: { from: string; to: string }[] = []
+    for (const [v, to] of stuck) {
+      for (let s = predStart[v]!; s < predStart[v + 1]!; s++) {
+        const from = stuck.get(pred[s]!)
+        if (from !== undefined) edges.push({ from, to })
+      }
+      if (chained(v)) {
+        const from = stuck.get(queue[queueStart[executorOf[v]!]! + queuePos[v]! - 1]!)
+        if (from !== undefined) edges.push({ from, to })
+      }
+    }
+    try {
+      compileDag(ids, edges)
+    } catch (e) {
+      // Keep the error readable on long cycles of long kernel names: at most 12 steps.
+      const cycle = e instanceof GraphCycleError ? e.cycle : ids
+      const short =
+        cycle.length <= 12
+          ? cycle
+          : [...cycle.slice(0, 6), `… ${cycle.length - 11} more …`, ...cycle.slice(-5)]
+      throw new GraphCycleError({ nodeId: short[0] ?? 'task#?', cycle: short })
+    }
+    throw new GraphCycleError({ nodeId: ids[0] ?? 'task#?', cycle: ids.slice(0, 12) })
+  }
+  return topo
 }
 
 /**
@@ -380,6 +424,17 @@ export function compileTaskGraph(spec: TaskGraphSpec): CompiledTaskGraph {
   for (const t of spec.tasks) b.addTask(t)
   for (const d of spec.dependencies) b.addDependency(d.from, d.to, d)
   return b.compile()
+}
+
+/**
+ * Compiles a task graph given as columns (typed arrays or plain arrays) into a {@link CompiledTaskGraph},
+ * without a spec object per task. The result takes over `executors` and the label arrays without copying.
+ *
+ * Exact, same result as {@link compileTaskGraph} of the equivalent spec; O(V + E) plus queue sorting. Throws
+ * like {@link TaskGraphBuilder.compile}.
+ */
+export function compileTaskGraphColumns(columns: TaskGraphColumns): CompiledTaskGraph {
+  return compileColumns(columns)
 }
 
 /** The dependency kind of a static dependency slot. */
@@ -406,7 +461,7 @@ function badTime(x: number, at: string, field: string): InvalidValueError {
  * is usually made of a few ascending runs (a trace's calls, then the sync waits appended after them), so a
  * natural merge sort over typed arrays takes O(n log runs) without a comparator call per comparison.
  */
-function sortQueue(queue: Uint32Array, lo: number, hi: number, order: readonly number[]): void {
+function sortQueue(queue: Uint32Array, lo: number, hi: number, order: ArrayLike<number>): void {
   const runs: number[] = [lo]
   let numeric = true
   for (let k = lo; k < hi; k++) {

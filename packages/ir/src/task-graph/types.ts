@@ -79,6 +79,52 @@ export interface TaskGraphSpec {
 }
 
 /**
+ * A whole task graph as columns, for {@link compileTaskGraphColumns}: task `i` is slot `i` of every per-task
+ * column and dependency `d` slot `d` of every per-dependency column. The compiled graph takes over the label
+ * arrays without copying them, so the caller must not modify them afterwards.
+ */
+export interface TaskGraphColumns {
+  /** The executors; the compiled graph keeps this array. */
+  readonly executors: readonly ExecutorSpec[]
+  /** Number of tasks; every per-task column has at least this many slots. */
+  readonly taskCount: number
+  /** Executor index of each task. */
+  readonly executor: ArrayLike<number>
+  /** Seconds, finite and >= 0. */
+  readonly durationS: ArrayLike<number>
+  /** Seconds, finite and >= 0. */
+  readonly gapS: ArrayLike<number>
+  /** Seconds, finite and >= 0. */
+  readonly releaseS: ArrayLike<number>
+  /** Position keys in each executor queue (see {@link TaskSpec.order}). */
+  readonly order: ArrayLike<number>
+  /** Per-task kind label (see {@link TaskSpec.kind}); kept by the compiled graph. */
+  readonly kinds: readonly string[]
+  /** Per-task name; kept by the compiled graph. */
+  readonly names: readonly (string | undefined)[]
+  /** Per-task layer; kept by the compiled graph. */
+  readonly layers: readonly (string | undefined)[]
+  /** Per-task phase; kept by the compiled graph. */
+  readonly phases: readonly (string | undefined)[]
+  /** Dynamic waits of task `i`: `waitExecutor[waitStart[i]] .. waitExecutor[waitStart[i + 1] - 1]`. */
+  readonly waitStart: ArrayLike<number>
+  /** Executor indices of the dynamic waits, see `waitStart`. */
+  readonly waitExecutor: ArrayLike<number>
+  /** Number of static dependencies; every per-dependency column has at least this many slots. */
+  readonly dependencyCount: number
+  /** Source task of each dependency. */
+  readonly dependencyFrom: ArrayLike<number>
+  /** Target task of each dependency. */
+  readonly dependencyTo: ArrayLike<number>
+  /** Seconds, finite and >= 0. */
+  readonly dependencyLagS: ArrayLike<number>
+  /** 1 = measured from the start of `from`. */
+  readonly dependencyFromStart: ArrayLike<number>
+  /** Index into {@link DEPENDENCY_KINDS}. */
+  readonly dependencyKind: ArrayLike<number>
+}
+
+/**
  * Immutable, integer-indexed task graph for the engine. Layout:
  * - per task `i`: `executorOf[i]`, `durationS[i]`, `gapS[i]`, `releaseS[i]`, `queuePos[i]` (position in its
  *   executor queue);

@@ -1,37 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { importDnnPartitioning, type JsonValue, LimitExceededError } from '@dnnperf/ir'
+import { importDnnPartitioning, LimitExceededError } from '@dnnperf/ir'
+import { instanceA, sorted } from './testing/worked-examples.js'
 import { describe, expect, it } from 'vitest'
 import { BackwardToForwardEdgeError } from './errors.js'
 import { evaluateSplit } from './evaluate-split.js'
 import { placeMaxLoadDp } from './max-load-dp.js'
-
-/** placement.md §1.10 instance A (diamond), in the dnn-partitioning input format. */
-function instanceA(patch: { maxCPUs?: number; cpu1?: number; sizes?: number[]; M?: number } = {}): JsonValue {
-  const fpga = [2, 3, 4, 1]
-  return {
-    maxSizePerFPGA: patch.M ?? 10,
-    maxFPGAs: 2,
-    maxCPUs: patch.maxCPUs ?? 0,
-    nodes: fpga.map((lat, i) => ({
-      id: i + 1,
-      supportedOnFpga: 1,
-      cpuLatency: i === 0 && patch.cpu1 !== undefined ? patch.cpu1 : 100,
-      fpgaLatency: lat,
-      isBackwardNode: 0,
-      size: patch.sizes?.[i] ?? 1,
-    })),
-    edges: [
-      { sourceId: 1, destId: 2, cost: 1 },
-      { sourceId: 1, destId: 3, cost: 1 },
-      { sourceId: 2, destId: 4, cost: 0.5 },
-      { sourceId: 3, destId: 4, cost: 0.5 },
-    ],
-  }
-}
-
-const sorted = (devices: ReadonlyArray<{ kind: string; nodes: readonly string[]; load: number }>) =>
-  devices.map((d) => `${d.kind}:${d.nodes.join(',')}=${d.load}`).sort()
 
 describe('placeMaxLoadDp: placement.md §1.10 worked examples', () => {
   it('A1 (k=2, ℓ=0): 6.5 with {1,2} | {3,4}', () => {
